@@ -1,0 +1,123 @@
+"""Load the demo city and make sure the demo accounts exist. Running it again changes nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms import demo_data
+from matters.models import Matter, MatterType
+from permissions.grants import ensure_global_roles, global_role_group
+from permissions.models import Department, Membership
+
+REASON = "演示数据"
+
+
+class Command(BaseCommand):
+    help = "加载示范市演示数据（部门、账号、事项），可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账号")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ensure_global_roles()
+        departments = self._departments()
+        created_users = self._users(departments)
+        created_matters = self._matters(departments)
+        self.stdout.write(
+            f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个"
+            f"（本次新增账号 {created_users} 个、事项 {created_matters} 个）。"
+        )
+        if not options["quiet_accounts"]:
+            self._print_accounts()
+
+    def _departments(self) -> dict[str, Department]:
+        result: dict[str, Department] = {}
+        for order, spec in enumerate(demo_data.DEPARTMENTS, start=1):
+            dept = Department.objects.filter(credit_code=spec.credit_code).first()
+            if dept is None:
+                dept = Department(
+                    name=spec.name,
+                    short_name=spec.short_name,
+                    credit_code=spec.credit_code,
+                    level=spec.level,
+                    parent=result.get(spec.parent) if spec.parent else None,
+                    sort_order=order * 10,
+                )
+                dept.full_clean()
+                dept._change_reason = REASON
+                dept.save()
+            result[spec.key] = dept
+        return result
+
+    def _users(self, departments: dict[str, Department]) -> int:
+        User = get_user_model()
+        password = settings.DEMO_PASSWORD
+        created = 0
+        for spec in demo_data.USERS:
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = User(
+                    username=spec.username,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    email=f"{spec.username}@demo.shifan.gov.cn",
+                    is_staff=spec.superuser,
+                    is_superuser=spec.superuser,
+                )
+                user.set_password(password)
+                user.save()
+                created += 1
+            elif not user.check_password(password):
+                # DEMO_PASSWORD changed since the last run: the printed password must work.
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if (
+                spec.department
+                and not Membership.objects.filter(
+                    user=user, department=departments[spec.department], role=spec.role
+                ).exists()
+            ):
+                membership = Membership(user=user, department=departments[spec.department], role=spec.role)
+                membership._change_reason = REASON
+                membership.save()
+            if spec.global_role:
+                group = global_role_group(spec.global_role)
+                if not user.groups.filter(pk=group.pk).exists():
+                    user.groups.add(group)
+        return created
+
+    def _matters(self, departments: dict[str, Department]) -> int:
+        types = {t.code: t for t in MatterType.objects.all()}
+        admin = get_user_model().objects.filter(username="admin").first()
+        created = 0
+        for spec in demo_data.MATTERS:
+            department = departments[spec.department]
+            code = spec.implementation_code(department.credit_code)
+            if Matter.objects.filter(implementation_code=code).exists():
+                continue
+            matter = Matter(
+                implementation_code=code,
+                name=spec.name,
+                department=department,
+                matter_type=types[spec.type_code],
+                live=False,
+            )
+            matter.full_clean()
+            matter.save()
+            revision = matter.save_revision(user=admin, log_action=True)
+            if spec.published:
+                revision.publish(user=admin)
+            created += 1
+        return created
+
+    def _print_accounts(self) -> None:
+        password = settings.DEMO_PASSWORD
+        self.stdout.write("")
+        self.stdout.write("演示账号（后台 http://127.0.0.1:8000/admin/ ）：")
+        for spec in demo_data.USERS:
+            self.stdout.write(f"  {spec.username:<15} 密码 {password:<18} {spec.description}")
+        self.stdout.write("")

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class MattersConfig(AppConfig):
+    name = "matters"
+    verbose_name = "事项"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from permissions.policy import register_owned_model
+
+        from .models import Matter
+
+        # Before wagtail_hooks run, so Wagtail never builds a fallback policy for Matter.
+        register_owned_model(Matter)

@@ -1,0 +1,233 @@
+"""The one permission policy for department-owned records.
+
+A user may take an action on a record when either
+- they hold the model-level permission (a cross-department role such as the disclosure
+  office, or the system administrator; Django's ModelBackend answers this), or
+- the owner department's role group they belong to holds the object-level permission on
+  that record (django-guardian answers this; grants are made by ``permissions.grants``).
+
+Creating ("add") has no object yet: it is allowed in the departments where the user holds a
+role whose actions include "add" (``roles.ROLE_ACTIONS``).
+
+Admin views, choosers, bulk actions, import/export and the API all ask this class; nothing
+else decides who may do what with an owned record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
+
+from .roles import ROLE_ACTIONS
+
+_ROLE_CACHE = "_department_roles_cache"
+_CHECKER_CACHE = "_guardian_checker_cache"
+
+# Models whose records are owned by a department, in registration order.
+owned_models: list[type[Model]] = []
+
+
+def _is_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def department_roles(user) -> dict[int, frozenset[str]]:
+    """Map department id -> actions the user may take there through their memberships.
+
+    Only active departments count. Cached on the user object for the request.
+    """
+    if not _is_active(user):
+        return {}
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is None:
+        from .models import Membership
+
+        cached = {}
+        for dept_id, role in Membership.objects.filter(user=user, department__is_active=True).values_list(
+            "department_id", "role"
+        ):
+            cached[dept_id] = cached.get(dept_id, frozenset()) | ROLE_ACTIONS.get(role, frozenset())
+        setattr(user, _ROLE_CACHE, cached)
+    return cached
+
+
+def forget_cached_permissions(user) -> None:
+    """Drop what the policy cached on this user object (after memberships change)."""
+    for attr in (_ROLE_CACHE, _CHECKER_CACHE, "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+class DepartmentPermissionPolicy(ModelPermissionPolicy):
+    """Model-level permission (cross-department role) OR object grant to the owner's groups."""
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _perm(self, action: str) -> str:
+        return f"{self.app_label}.{self._get_permission_codename(action)}"
+
+    def _has_global(self, user, action: str) -> bool:
+        # ModelBackend answers for superusers and model-level grants; guardian's backend
+        # answers False when no object is given, so this is the global answer only.
+        return _is_active(user) and user.has_perm(self._perm(action))
+
+    def _checker(self, user) -> ObjectPermissionChecker:
+        checkers = getattr(user, _CHECKER_CACHE, None)
+        if checkers is None:
+            checkers = {}
+            setattr(user, _CHECKER_CACHE, checkers)
+        key = self.model._meta.label
+        if key not in checkers:
+            checkers[key] = ObjectPermissionChecker(user)
+        return checkers[key]
+
+    # ---- model-level questions -----------------------------------------------------------
+    def user_has_permission(self, user, action: str) -> bool:
+        """May the user take this action on at least some records (or create some)?"""
+        if not _is_active(user):
+            return False
+        if self._has_global(user, action):
+            return True
+        return any(action in actions for actions in department_roles(user).values())
+
+    def departments_for_action(self, user, action: str) -> QuerySet:
+        """Active departments in which the user may take this action (e.g. create records)."""
+        from .models import Department
+
+        if not _is_active(user):
+            return Department.objects.none()
+        if self._has_global(user, action):
+            return Department.objects.active()
+        ids = [d for d, actions in department_roles(user).items() if action in actions]
+        return Department.objects.active().filter(pk__in=ids)
+
+    def user_may_publish_new(self, user) -> bool:
+        """May a record this user is creating be published straight away?
+
+        The department is not known before the form is saved, so only when the user may
+        publish in every department they may create in.
+        """
+        add = set(self.departments_for_action(user, "add").values_list("pk", flat=True))
+        publish = set(self.departments_for_action(user, "publish").values_list("pk", flat=True))
+        return bool(add) and add <= publish
+
+    def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet:
+        from .models import Membership
+
+        actions = set(actions)
+        roles = [role for role, allowed in ROLE_ACTIONS.items() if allowed & actions]
+        members = Membership.objects.filter(role__in=roles, department__is_active=True)
+        return (
+            super().users_with_any_permission(actions)
+            | get_user_model().objects.filter(is_active=True, pk__in=members.values("user_id"))
+        ).distinct()
+
+    # ---- instance-level questions --------------------------------------------------------
+    def user_has_permission_for_instance(self, user, action: str, instance: Model) -> bool:
+        if not _is_active(user):
+            return False
+        if self._has_global(user, action):
+            return True
+        if action == "add":
+            return instance.department_id in {
+                d for d, actions in department_roles(user).items() if "add" in actions
+            }
+        if instance.pk is None:
+            return False
+        return self._checker(user).has_perm(self._get_permission_codename(action), instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions: Iterable[str]) -> QuerySet:
+        actions = list(actions)
+        queryset = self.model._default_manager.all()
+        if not _is_active(user):
+            return queryset.none()
+        if any(self._has_global(user, action) for action in actions):
+            return queryset
+        object_actions = [a for a in actions if a != "add"]
+        if not object_actions:
+            return queryset.none()
+        return get_objects_for_user(
+            user,
+            [self._perm(a) for a in object_actions],
+            klass=queryset,
+            any_perm=True,
+            with_superuser=False,
+            accept_global_perms=False,
+        )
+
+    def users_with_any_permission_for_instance(self, actions, instance) -> QuerySet:
+        from guardian.shortcuts import get_users_with_perms
+
+        actions = set(actions) - {"add"}
+        User = get_user_model()
+        global_users = ModelPermissionPolicy.users_with_any_permission(self, actions)
+        codenames = {self._get_permission_codename(a) for a in actions}
+        with_grants = get_users_with_perms(instance, with_group_users=True, only_with_perms_in=codenames)
+        return User.objects.filter(
+            Q(pk__in=global_users.values("pk")) | Q(pk__in=[u.pk for u in with_grants]),
+            is_active=True,
+        ).distinct()
+
+    # ---- reading, as opposed to managing ------------------------------------------------
+    def instances_user_may_read(self, user) -> QuerySet:
+        """Records the user may read: public ones plus those they may view in the admin.
+
+        Public visibility is the model's own rule (``public_queryset``); for a matter that is
+        "published" now and "in force" once the catalog issue lands.
+        """
+        public = self.model.public_queryset()
+        if not _is_active(user):
+            return public
+        if self._has_global(user, "view"):
+            return self.model._default_manager.all()
+        managed = self.instances_user_has_any_permission_for(user, ["view", "change"])
+        return self.model._default_manager.filter(
+            Q(pk__in=public.values("pk")) | Q(pk__in=managed.values("pk"))
+        )
+
+    def prefetch_for(self, user, instances: Iterable[Model]) -> None:
+        """Load the user's object grants for many records in one query (listings)."""
+        instances = [obj for obj in instances if obj.pk is not None]
+        if _is_active(user) and instances and not user.is_superuser:
+            self._checker(user).prefetch_perms(instances)
+
+
+def policy_for(model: type[Model]) -> DepartmentPermissionPolicy:
+    """The policy registered for an owned model."""
+    policy = policy_registry.get_by_type(model, fallback=False)
+    if not isinstance(policy, DepartmentPermissionPolicy):
+        raise LookupError(f"{model._meta.label} is not a department-owned model")
+    return policy
+
+
+def register_owned_model(model: type[Model]) -> DepartmentPermissionPolicy:
+    """Register the policy for an owned model and connect its grant bookkeeping.
+
+    Call from the owning app's ``AppConfig.ready()``, before Wagtail looks the policy up.
+    """
+    from . import grants
+
+    policy = DepartmentPermissionPolicy(model)
+    register_permission_policy(model, policy)
+    if model not in owned_models:
+        owned_models.append(model)
+        grants.connect_owned_model(model)
+    return policy
+
+
+__all__ = [
+    "DepartmentPermissionPolicy",
+    "department_roles",
+    "forget_cached_permissions",
+    "owned_models",
+    "policy_for",
+    "register_owned_model",
+]

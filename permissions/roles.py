@@ -1,0 +1,101 @@
+"""The roles of the platform and what each may do. This is the only place they are defined.
+
+Department roles are per department: every department gets one group per role, and the
+members of that group act on the department's own records through object-level grants
+(django-guardian) and on its page sections through Wagtail group page permissions.
+Cross-department roles are plain Django groups holding model-level permissions.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Department roles; a user holds them through a Membership."""
+
+    OWNER = "owner", "内容维护员"
+    REVIEWER = "reviewer", "审核员"
+
+
+# Actions (Wagtail permission-policy vocabulary) each department role may take on the
+# records its department owns. "add" is scoped to the department: it is answered from the
+# membership, because there is no object to hang an object-level grant on before creation.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset({"view", "add", "change", "delete", "lock"}),
+    Role.REVIEWER: frozenset({"view", "change", "publish", "lock", "unlock"}),
+}
+
+# Wagtail page permissions each department role gets on its department's page sections.
+ROLE_PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.OWNER: ("add_page", "change_page", "lock_page"),
+    Role.REVIEWER: ("change_page", "publish_page", "lock_page", "unlock_page"),
+}
+
+# Actions that are kept as object-level grants (everything but "add").
+OBJECT_ACTIONS = frozenset({"view", "change", "delete", "publish", "lock", "unlock"})
+
+
+@dataclass(frozen=True)
+class GlobalRole:
+    """A cross-department role: a named group with model-level permissions."""
+
+    key: str
+    name: str
+    # "app_label.codename" permissions given when the group is first created; the system
+    # administrator may change them later in the admin and they are not overwritten.
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+    # Apps whose every model permission the role gets (system administrator).
+    all_permissions_of_apps: tuple[str, ...] = field(default_factory=tuple)
+    page_permissions_on_root: tuple[str, ...] = field(default_factory=tuple)
+
+
+DISCLOSURE_EDITOR = GlobalRole(
+    key="disclosure_editor",
+    name="政务公开办编辑",
+    permissions=(
+        "wagtailadmin.access_admin",
+        # Oversees the whole catalog (standardisation, disclosure of licensing items):
+        # reads every department's matters, but the departments keep editing their own.
+        "matters.view_matter",
+    ),
+)
+
+SYSTEM_ADMINISTRATOR = GlobalRole(
+    key="sysadmin",
+    name="系统管理员",
+    permissions=(
+        "wagtailadmin.access_admin",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.delete_user",
+        "auth.view_user",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.view_group",
+        "wagtailcore.add_workflow",
+        "wagtailcore.change_workflow",
+        "wagtailcore.add_task",
+        "wagtailcore.change_task",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+    ),
+    all_permissions_of_apps=("permissions", "matters", "guides", "disclosure", "cms"),
+    page_permissions_on_root=(
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ),
+)
+
+GLOBAL_ROLES: tuple[GlobalRole, ...] = (DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR)
+
+
+def department_group_name(department_short_name: str, credit_code: str, role: str) -> str:
+    """Name of a department role group; the credit code keeps it unique across renames."""
+    return f"{department_short_name}·{Role(role).label}（{credit_code}）"
