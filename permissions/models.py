@@ -15,7 +15,7 @@ from wagtail.models import Page, Task, TaskState
 from wagtail.permissions import policy_registry
 
 from .roles import Role
-from .validators import validate_credit_code
+from .validators import CreditCodeField
 
 
 class DepartmentLevel(models.TextChoices):
@@ -58,11 +58,9 @@ class Department(models.Model):
         help_text="用于网址，留空时按简称拼音首字母自动生成。",
         error_messages={"unique": "该网址标识已被其他部门使用。"},
     )
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         "统一社会信用代码",
-        max_length=18,
         unique=True,
-        validators=[validate_credit_code],
         help_text="18位，含校验位（GB 32100-2015）。",
         error_messages={"unique": "该统一社会信用代码已被其他部门使用。"},
     )
@@ -123,8 +121,6 @@ class Department(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
         errors: dict[str, list[str]] = {}
         if self.parent_id is None:
             if self.level and self.level != DepartmentLevel.CITY:

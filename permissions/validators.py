@@ -1,6 +1,7 @@
 """Validators for identifiers used across the platform."""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 # GB 32100-2015: the 31-character set (no I, O, Z, S, V) and the weights of positions 1-17.
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,3 +41,17 @@ def validate_credit_code(value: str) -> None:
             code="check_digit",
             params={"expected": expected, "actual": value[17]},
         )
+
+
+class CreditCodeField(models.CharField):
+    """A unified social credit code; trims and upper-cases what people paste in."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+        if validate_credit_code not in self.validators:
+            self.validators.append(validate_credit_code)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value

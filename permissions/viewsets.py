@@ -153,7 +153,11 @@ class DepartmentOwnedViewSet(SnippetViewSet):
         {"instance_actions": VIEW, "__module__": __name__},
     )
     revisions_view_class = _guarded(snippet_views.PreviewRevisionView)
-    revisions_compare_view_class = _guarded(snippet_views.RevisionsCompareView)
+    revisions_compare_view_class = type(
+        "PolicyRevisionsCompareView",
+        (PolicyGuardMixin, snippet_views.RevisionsCompareView),
+        {"permission_required": None, "any_permission_required": ["change", "view"], "__module__": __name__},
+    )
     revisions_unschedule_view_class = _guarded(snippet_views.RevisionsUnscheduleView, ("publish",))
     unpublish_view_class = _guarded(snippet_views.UnpublishView, ("publish",))
     preview_on_edit_view_class = _guarded(snippet_views.PreviewOnEditView, ("change",))

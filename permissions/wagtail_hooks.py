@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import classproperty
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
@@ -12,11 +14,13 @@ from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.action_menu import PublishMenuItem, UnpublishMenuItem
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 
 from .forms import HistoryReasonForm
 from .history import SimpleHistoryViewSetMixin
 from .models import Department, Membership
-from .policy import policy_for
+from .policy import owned_models, policy_for
+from .viewsets import MANAGE_ACTIONS
 
 
 class DepartmentForm(HistoryReasonForm):
@@ -165,3 +169,31 @@ def policy_aware_publish_buttons(menu_items, request, context):
         if item.is_shown(context):
             menu_items.append(item)
     menu_items.sort(key=lambda item: item.order)
+
+
+class PolicyDeleteBulkAction(DeleteBulkAction):
+    """Bulk delete of owned snippets, looking only at records the user may manage.
+
+    Wagtail's version loads every selected id (and, for "select all", every row of the
+    table) and reports the ones the user may not touch by name; here those are never loaded.
+    """
+
+    @classproperty
+    def models(cls):
+        return list(owned_models)
+
+    def _manageable(self, model):
+        return policy_for(model).instances_user_has_any_permission_for(self.request.user, MANAGE_ACTIONS)
+
+    def get_queryset(self, model, object_ids):
+        objects = list(self._manageable(model).filter(pk__in=object_ids))
+        if not objects:
+            raise Http404
+        return objects
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return self._manageable(self.model).values_list("pk", flat=True)
+
+
+# Registered after Wagtail's own snippet delete action so that it replaces it for owned models.
+hooks.register("register_bulk_action", PolicyDeleteBulkAction, order=100)

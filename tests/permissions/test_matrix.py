@@ -304,8 +304,12 @@ def test_api_create_matrix(client, world, role, target):
     code = f"{department.credit_code}209998"
     response = _api_client(client, world, role).post(
         "/api/v1/matters/",
-        {"name": "接口新建", "implementation_code": code, "matter_type": "01",
-         "department": department.credit_code},
+        {
+            "name": "接口新建",
+            "implementation_code": code,
+            "matter_type": "01",
+            "department": department.credit_code,
+        },
         content_type="application/json",
     )
     assert str(response.status_code) == expected, response.content[:500]

@@ -1,0 +1,121 @@
+"""The demo data and `make run`: a fresh database boots into a working site."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from cms import demo_data
+from matters.models import Matter
+from permissions.models import Department, Membership
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table the project and its libraries own (history and revisions included)."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_city_and_is_idempotent():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert Department.objects.count() == len(demo_data.DEPARTMENTS)
+    levels = set(Department.objects.values_list("level", flat=True))
+    assert levels == {"city", "county", "town", "community"}
+    assert Department.objects.filter(level="city", parent__name="示范市人民政府").count() >= 8
+    assert Matter.objects.filter(live=True).count() >= 15
+    assert Membership.objects.count() == 4
+    for spec in demo_data.USERS:
+        assert spec.username in out.getvalue()
+
+    before = row_counts()
+    call_command("load_demo", stdout=StringIO())
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@override_settings(DEMO_PASSWORD="Another-Demo-Pass-9")
+def test_demo_accounts_log_in_with_the_printed_password(client):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Another-Demo-Pass-9" in out.getvalue()
+    response = client.post(
+        reverse("wagtailadmin_login"), {"username": "scjg_editor", "password": "Another-Demo-Pass-9"}
+    )
+    assert response.status_code == 302
+    # The market regulation editor sees their own matters and not the health commission's.
+    html = client.get(reverse(Matter.snippet_viewset.get_url_name("list"))).content.decode()
+    assert "食品经营许可" in html and "护士执业注册" not in html
+
+
+@pytest.mark.django_db
+def test_demo_site_pages(client):
+    call_command("load_demo", stdout=StringIO())
+    home = client.get("/")
+    assert home.status_code == 200
+    html = home.content.decode()
+    assert "办事指南" in html and "政府信息公开" in html
+    assert client.get("/guides/").status_code == 200
+    assert "示范市市场监督管理局" in client.get("/xxgk/").content.decode()
+    assert client.get(reverse("wagtailadmin_login")).status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (local test server)
+        return response.status, response.read().decode()
+
+
+def test_run_from_a_fresh_database_serves_home_and_admin_login(tmp_path):
+    """What `make run` does, on an empty SQLite file: migrate, load_demo, serve."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update({"DEBUG": "true", "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cms.settings.base"})
+    manage = [sys.executable, "manage.py"]
+    for step in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        result = subprocess.run(manage + step, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert "scjg_editor" in result.stdout and (tmp_path / "db.sqlite3").exists()
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        assert status == 200 and "示范市人民政府" in body
+        status, body = _get(f"http://127.0.0.1:{port}/admin/login/")
+        assert status == 200 and "csrfmiddlewaretoken" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
