@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 def _after_last_app_migrated(sender, using="default", **kwargs) -> None:
@@ -17,6 +18,7 @@ def _after_last_app_migrated(sender, using="default", **kwargs) -> None:
 
 
 class PermissionsConfig(AppConfig):
+    default = True
     name = "permissions"
     verbose_name = "部门与权限"
     default_auto_field = "django.db.models.BigAutoField"
@@ -26,3 +28,9 @@ class PermissionsConfig(AppConfig):
 
         grants.connect_signals()
         post_migrate.connect(_after_last_app_migrated, dispatch_uid="permissions-global-roles")
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """wagtail.users with our user form (see permissions.users)."""
+
+    user_viewset = "permissions.users.UserViewSet"

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "permissions.apps.UsersConfig",  # wagtail.users with the membership-aware user form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -196,3 +196,33 @@ def test_duplicate_membership_is_refused_in_chinese(client, admin_user, departme
     assert response.status_code == 200
     assert "该用户在此部门已有这个角色" in response.content.decode()
     assert Membership.objects.filter(user=existing.user).count() == 1
+
+
+def test_user_form_leaves_department_roles_to_memberships(client, admin_user, department):
+    """Editing a user in Wagtail's user admin neither offers nor drops department role groups."""
+    from django.contrib.auth.models import Group
+
+    membership = MembershipFactory(department=department, role="owner")
+    user = membership.user
+    client.force_login(admin_user)
+    page = client.get(reverse("wagtailusers_users:edit", args=[user.pk])).content.decode()
+    assert "政务公开办编辑" in page
+    assert "·内容维护员" not in page
+    editor_group = Group.objects.get(name="政务公开办编辑")
+    response = client.post(
+        reverse("wagtailusers_users:edit", args=[user.pk]),
+        {
+            "username": user.username,
+            "email": user.email,
+            "first_name": "新",
+            "last_name": "名",
+            "password1": "",
+            "password2": "",
+            "is_active": "on",
+            "groups": [editor_group.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    names = set(user.groups.values_list("name", flat=True))
+    assert "政务公开办编辑" in names
+    assert any("内容维护员" in name for name in names)
