@@ -316,6 +316,23 @@ def ensure_department_sections(department) -> SyncReport:
     return report
 
 
+def remove_empty_department_sections(department) -> int:
+    """Delete the department's section pages that hold nothing; returns how many."""
+    removed = 0
+    for spec in section_specs:
+        for section in spec.section_model.objects.filter(department=department):
+            if section.get_children().exists():
+                continue
+            section.delete()
+            removed += 1
+    return removed
+
+
+def on_department_role_deleted(sender, instance, **kwargs) -> None:
+    """A department's role group goes with the department."""
+    Group.objects.filter(pk=instance.group_id).delete()
+
+
 # ---- cross-department roles ---------------------------------------------------------------
 
 
@@ -406,8 +423,9 @@ def sync_all() -> SyncReport:
 
 
 def connect_signals() -> None:
-    from .models import Department, Membership
+    from .models import Department, DepartmentRole, Membership
 
+    post_delete.connect(on_department_role_deleted, sender=DepartmentRole, dispatch_uid="grants-role-delete")
     post_save.connect(on_department_saved, sender=Department, dispatch_uid="grants-department")
     pre_save.connect(on_membership_pre_save, sender=Membership, dispatch_uid="grants-membership-pre")
     post_save.connect(on_membership_changed, sender=Membership, dispatch_uid="grants-membership-save")

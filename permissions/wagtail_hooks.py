@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from wagtail.snippets.action_menu import PublishMenuItem, UnpublishMenuItem
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 
 from .forms import HistoryReasonForm
+from .grants import remove_empty_department_sections
 from .history import SimpleHistoryViewSetMixin
 from .models import Department, Membership
 from .policy import owned_models, policy_for
@@ -32,25 +34,34 @@ class MembershipForm(HistoryReasonForm):
 
 
 class SafeDeleteView(DeleteView):
-    """Refuse, in words, to delete a record that content still depends on."""
+    """Delete in one transaction; refuse, in words, when content still depends on the record."""
 
     protected_message = "不能删除：仍有内容或下级记录引用它。请改为停用。"
 
-    def delete_action(self):
-        self.action_class(self.object, user=self.request.user).execute(skip_permission_checks=True)
+    def prepare_delete(self) -> None:
+        """Remove what is owned by the record and dies with it (inside the transaction)."""
 
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            with transaction.atomic():
+                self.prepare_delete()
+                self.delete_action()
         except ProtectedError:
             messages.error(self.request, self.protected_message)
             return redirect(self.edit_url_name, self.object.pk)
+        messages.success(self.request, self.get_success_message())
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else redirect(self.get_success_url())
 
 
 class DepartmentDeleteView(SafeDeleteView):
     protected_message = (
-        "不能删除该部门：它已有下级部门或事项、栏目等内容。部门停用后内容全部保留，请改为停用。"
+        "不能删除该部门：它已有下级部门，或事项、栏目页面等内容。部门停用后内容全部保留，请改为停用。"
     )
+
+    def prepare_delete(self) -> None:
+        # A department created by mistake still has its automatic, empty page sections.
+        remove_empty_department_sections(self.object)
 
 
 class DepartmentViewSet(SimpleHistoryViewSetMixin, ModelViewSet):

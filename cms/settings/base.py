@@ -105,6 +105,7 @@ TEMPLATES = [
 # Database: a SQLite file under var/ unless DATABASE_URL says otherwise (PostgreSQL in production).
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite ignores select_for_update(); IMMEDIATE transactions take the write lock up front
     # so concurrent writers queue (20 s) instead of failing, and WAL lets readers go on meanwhile.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -181,9 +182,32 @@ def test_new_department_gets_groups_sections_and_page_permissions(admin_client):
 def test_department_with_content_cannot_be_deleted_only_deactivated(admin_client):
     dept = DepartmentFactory()
     DepartmentFactory(parent=dept, name="子部门")
-    response = admin_client.post(reverse("departments:delete", args=[dept.pk]))
+    response = admin_client.post(reverse("departments:delete", args=[dept.pk]), follow=True)
     assert Department.objects.filter(pk=dept.pk).exists()
-    assert response.status_code in (302, 403)
+    assert "不能删除该部门" in response.content.decode()
+    assert "请改为停用" in response.content.decode()
+
+
+def test_empty_department_can_be_deleted(admin_client):
+    """A department created by mistake goes, with its empty sections and its role groups."""
+    dept = DepartmentFactory(name="误建部门")
+    group_ids = list(DepartmentRole.objects.filter(department=dept).values_list("group_id", flat=True))
+    response = admin_client.post(reverse("departments:delete", args=[dept.pk]))
+    assert response.status_code == 302
+    assert not Department.objects.filter(pk=dept.pk).exists()
+    assert not GuideSectionPage.objects.filter(title="误建部门").exists()
+    assert not Group.objects.filter(pk__in=group_ids).exists()
+
+
+def test_department_with_a_matter_cannot_be_deleted(admin_client):
+    from ..factories import MatterFactory
+
+    matter = MatterFactory()
+    response = admin_client.post(reverse("departments:delete", args=[matter.department_id]), follow=True)
+    assert "不能删除该部门" in response.content.decode()
+    assert Department.objects.filter(pk=matter.department_id).exists()
+    # Nothing half done: its sections are still there.
+    assert GuideSectionPage.objects.filter(department_id=matter.department_id).exists()
 
 
 def test_department_listing_and_search(admin_client):
