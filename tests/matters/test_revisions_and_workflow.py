@@ -7,33 +7,19 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, Revision, TaskState
 
-from matters.models import Matter
-
 from ..conftest import make_user
+from ..helpers import matter_form_data
+from ..helpers import matter_url as url
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, *args) -> str:
-    return reverse(Matter.snippet_viewset.get_url_name(name), args=args)
-
-
 def compare_url(matter, a, b) -> str:
-    return reverse(
-        Matter.snippet_viewset.get_url_name("revisions_compare"),
-        kwargs={"pk": matter.pk, "revision_id_a": a, "revision_id_b": b},
-    )
+    return url("revisions_compare", pk=matter.pk, revision_id_a=a, revision_id_b=b)
 
 
 def post_edit(client, matter, **extra):
-    data = {
-        "name": matter.name,
-        "implementation_code": matter.implementation_code,
-        "matter_type": matter.matter_type_id,
-        "department": matter.department_id,
-    }
-    data.update(extra)
-    return client.post(url("edit", matter.pk), data)
+    return client.post(url("edit", matter.pk), matter_form_data(matter, **extra))
 
 
 def test_admin_edit_records_revision_and_log_with_user(client, world):

@@ -13,12 +13,13 @@ from matters.models import Matter, MatterGroupObjectPermission
 from permissions.models import DepartmentRole, Membership
 
 from ..factories import MatterFactory
+from ..helpers import matter_form_data, matter_url
 
 pytestmark = pytest.mark.django_db
 
 
 def edit_url(matter) -> str:
-    return reverse(Matter.snippet_viewset.get_url_name("edit"), args=[matter.pk])
+    return matter_url("edit", matter.pk)
 
 
 def grant_rows():
@@ -53,13 +54,7 @@ def test_moving_a_matter_moves_the_rights(client, world):
     client.force_login(world.users["sysadmin"])
     response = client.post(
         edit_url(matter),
-        {
-            "name": matter.name,
-            "implementation_code": matter.implementation_code,
-            "matter_type": matter.matter_type_id,
-            "department": world.dept_b.pk,
-            "action-publish": "publish",
-        },
+        matter_form_data(matter, department=world.dept_b.pk, **{"action-publish": "publish"}),
     )
     assert response.status_code == 302
     matter.refresh_from_db()

@@ -18,24 +18,12 @@ from wagtail.models import Revision
 
 from matters.models import Matter
 
+from ..helpers import matter_form_data as form_data
+from ..helpers import matter_url as url
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["owner", "reviewer", "disclosure", "sysadmin", "nodept"]
-
-
-def url(name: str, *args) -> str:
-    return reverse(Matter.snippet_viewset.get_url_name(name), args=args)
-
-
-def form_data(matter: Matter, **changes) -> dict:
-    data = {
-        "name": matter.name,
-        "implementation_code": matter.implementation_code,
-        "matter_type": matter.matter_type_id,
-        "department": matter.department_id,
-    }
-    data.update(changes)
-    return data
 
 
 # ---- admin ---------------------------------------------------------------------------------

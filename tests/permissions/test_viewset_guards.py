@@ -8,11 +8,9 @@ from django.urls import reverse
 
 from matters.models import Matter
 
+from ..helpers import matter_url as url
+
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args) -> str:
-    return reverse(Matter.snippet_viewset.get_url_name(name), args=args)
 
 
 def test_lock_own_but_not_other(client, world):
