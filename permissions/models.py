@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
@@ -263,10 +264,15 @@ class DepartmentReviewTask(Task):
         allowed = Q(pk__in=[])
         for base_ct_id, model in self._models_in_progress(states):
             policy = policy_registry.get_by_type(model)
-            ids = policy.instances_user_has_permission_for(user, "publish").values("pk")
+            # WorkflowState.object_id is a string: compare against the ids cast to text, in SQL.
+            publishable = (
+                policy.instances_user_has_permission_for(user, "publish")
+                .annotate(pk_text=Cast("pk", output_field=models.CharField()))
+                .values("pk_text")
+            )
             allowed |= Q(
                 workflow_state__base_content_type_id=base_ct_id,
-                workflow_state__object_id__in=[str(pk) for pk in ids.values_list("pk", flat=True)],
+                workflow_state__object_id__in=publishable,
             )
         return states.filter(allowed)
 
