@@ -51,12 +51,8 @@ DEPARTMENTS: list[DemoDepartment] = [
     DemoDepartment("gov_office", "示范市人民政府办公室", "市政府办公室", "city", "city", CITY, "00000002"),
     DemoDepartment("market", "示范市市场监督管理局", "市市场监管局", "city", "city", CITY, "00000011"),
     DemoDepartment("health", "示范市卫生健康委员会", "市卫生健康委", "city", "city", CITY, "00000012"),
-    DemoDepartment(
-        "resources", "示范市自然资源和规划局", "市自然资源规划局", "city", "city", CITY, "00000013"
-    ),
-    DemoDepartment(
-        "hrss", "示范市人力资源和社会保障局", "市人力资源社会保障局", "city", "city", CITY, "00000014"
-    ),
+    DemoDepartment("resources", "示范市自然资源和规划局", "市自然资源规划局", "city", "city", CITY, "00000013"),
+    DemoDepartment("hrss", "示范市人力资源和社会保障局", "市人力资源社会保障局", "city", "city", CITY, "00000014"),
     DemoDepartment("police", "示范市公安局", "市公安局", "city", "city", CITY, "00000015"),
     DemoDepartment("civil", "示范市民政局", "市民政局", "city", "city", CITY, "00000016"),
     DemoDepartment("housing", "示范市住房和城乡建设局", "市住房城乡建设局", "city", "city", CITY, "00000017"),
@@ -70,9 +66,7 @@ DEPARTMENTS: list[DemoDepartment] = [
         DONGHU,
         "00000111",
     ),
-    DemoDepartment(
-        "donghu_civil", "示范市东湖区民政局", "东湖区民政局", "county", "donghu", DONGHU, "00000112"
-    ),
+    DemoDepartment("donghu_civil", "示范市东湖区民政局", "东湖区民政局", "county", "donghu", DONGHU, "00000112"),
     DemoDepartment(
         "donghu_hrss",
         "示范市东湖区人力资源和社会保障局",

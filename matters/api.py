@@ -66,9 +66,7 @@ def _full_clean(instance: Matter) -> None:
 
 @extend_schema_view(
     create=extend_schema(parameters=[OpenApiParameter("publish", bool, description="有发布权限时同时发布")]),
-    partial_update=extend_schema(
-        parameters=[OpenApiParameter("publish", bool, description="有发布权限时同时发布")]
-    ),
+    partial_update=extend_schema(parameters=[OpenApiParameter("publish", bool, description="有发布权限时同时发布")]),
     update=extend_schema(parameters=[OpenApiParameter("publish", bool, description="有发布权限时同时发布")]),
 )
 class MatterViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
@@ -110,9 +108,9 @@ class MatterViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
         draft = live.get_latest_revision_as_object()
         for field, value in serializer.validated_data.items():
             setattr(draft, field, value)
-        if draft.department_id != live.department_id and not policy_for(
-            Matter
-        ).user_has_permission_for_instance(self.request.user, "add", draft):
+        if draft.department_id != live.department_id and not policy_for(Matter).user_has_permission_for_instance(
+            self.request.user, "add", draft
+        ):
             raise PermissionDenied("您无权把事项移到该部门。")
         _full_clean(draft)
         if not live.live:

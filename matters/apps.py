@@ -13,3 +13,7 @@ class MattersConfig(AppConfig):
 
         # Before wagtail_hooks run, so Wagtail never builds a fallback policy for Matter.
         register_owned_model(Matter)
+
+        from . import lifecycle
+
+        lifecycle.connect_signals()

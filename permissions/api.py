@@ -39,9 +39,7 @@ class PolicyPermission(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         action = METHOD_ACTIONS.get(request.method)
-        return action is not None and _policy(view).user_has_permission_for_instance(
-            request.user, action, obj
-        )
+        return action is not None and _policy(view).user_has_permission_for_instance(request.user, action, obj)
 
 
 class PolicyQuerysetMixin:

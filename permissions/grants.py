@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -71,9 +73,7 @@ def ensure_department_groups(department) -> SyncReport:
     from .models import DepartmentRole
 
     report = SyncReport()
-    existing = {
-        dr.role: dr for dr in DepartmentRole.objects.filter(department=department).select_related("group")
-    }
+    existing = {dr.role: dr for dr in DepartmentRole.objects.filter(department=department).select_related("group")}
     access_admin = _access_admin_permission()
     for role in Role:
         name = department_group_name(department.short_name, department.credit_code, role)
@@ -176,9 +176,9 @@ def grant_record(instance) -> SyncReport:
     desired = _desired_rows(instance.department_id, perms, role_groups)
     existing = {
         (g, p): pk
-        for pk, g, p in perm_model.objects.filter(
-            content_object=instance, group_id__in=all_role_group_ids
-        ).values_list("pk", "group_id", "permission_id")
+        for pk, g, p in perm_model.objects.filter(content_object=instance, group_id__in=all_role_group_ids).values_list(
+            "pk", "group_id", "permission_id"
+        )
     }
     report = SyncReport()
     missing = desired - existing.keys()
@@ -222,8 +222,66 @@ def sync_model_grants(model, batch_size: int = 2000) -> SyncReport:
     return SyncReport(grants_added=len(missing), grants_removed=len(extra))
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_grants():
+    """Collect the records saved inside the block and grant them in bulk at its end.
+
+    For imports of thousands of records: one diff per model instead of a few queries per
+    record. Must run inside the same transaction as the saves.
+    """
+    if getattr(_deferred, "pending", None) is not None:
+        yield  # already deferring (nested): the outer block grants
+        return
+    _deferred.pending = defaultdict(set)
+    try:
+        yield
+        pending = _deferred.pending
+    finally:
+        _deferred.pending = None
+    for model, pks in pending.items():
+        grant_records(model, pks)
+
+
+def grant_records(model, pks) -> SyncReport:
+    """Like ``grant_record`` for many records of one model at once."""
+    pks = set(pks)
+    if not pks:
+        return SyncReport()
+    perm_model = get_group_obj_perms_model(model)
+    perms = _object_permissions(model)
+    role_groups = _role_groups()
+    all_role_group_ids = {gid for roles in role_groups.values() for gid in roles.values()}
+    pk_list = list(pks)
+    desired: set[tuple[int, int, int]] = set()
+    existing: dict[tuple[int, int, int], int] = {}
+    for start in range(0, len(pk_list), 500):
+        chunk = pk_list[start : start + 500]
+        for pk, dept_id in model._default_manager.filter(pk__in=chunk).values_list("pk", "department_id"):
+            for group_id, perm_id in _desired_rows(dept_id, perms, role_groups):
+                desired.add((pk, group_id, perm_id))
+        for row_pk, obj_pk, group_id, perm_id in perm_model.objects.filter(
+            content_object_id__in=chunk, group_id__in=all_role_group_ids
+        ).values_list("pk", "content_object_id", "group_id", "permission_id"):
+            existing[(obj_pk, group_id, perm_id)] = row_pk
+    missing = desired - existing.keys()
+    extra = [row_pk for key, row_pk in existing.items() if key not in desired]
+    perm_model.objects.bulk_create(
+        [perm_model(content_object_id=o, group_id=g, permission_id=p) for o, g, p in missing], batch_size=2000
+    )
+    for start in range(0, len(extra), 500):
+        perm_model.objects.filter(pk__in=extra[start : start + 500]).delete()
+    return SyncReport(grants_added=len(missing), grants_removed=len(extra))
+
+
 def _on_owned_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:
+        return
+    pending = getattr(_deferred, "pending", None)
+    if pending is not None:
+        pending[type(instance)].add(instance.pk)
         return
     grant_record(instance)
 
@@ -250,9 +308,7 @@ class SectionSpec:
 section_specs: list[SectionSpec] = []
 
 
-def register_department_section(
-    index_model: type, index_title: str, index_slug: str, section_model: type
-) -> None:
+def register_department_section(index_model: type, index_title: str, index_slug: str, section_model: type) -> None:
     """Ask for one section page of ``section_model`` per department under an index page."""
     if not any(spec.section_model is section_model for spec in section_specs):
         section_specs.append(SectionSpec(index_model, index_title, index_slug, section_model))
@@ -386,9 +442,7 @@ def on_department_saved(sender, instance, created, raw=False, **kwargs) -> None:
 def on_membership_pre_save(sender, instance, raw=False, **kwargs) -> None:
     # Remember the previous user so a membership handed to someone else is taken from the first.
     if instance.pk and not raw:
-        instance._previous_user_id = (
-            sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
-        )
+        instance._previous_user_id = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
 
 
 def on_membership_changed(sender, instance, raw=False, **kwargs) -> None:

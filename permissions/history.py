@@ -83,9 +83,7 @@ def diff_records(model, old, new, display: _Display | None = None) -> list[Field
         after = _value(new, field)
         if before != after:
             changes.append(
-                FieldChange(
-                    field.name, str(field.verbose_name), display(field, before), display(field, after)
-                )
+                FieldChange(field.name, str(field.verbose_name), display(field, before), display(field, after))
             )
     return changes
 
@@ -139,9 +137,7 @@ class SimpleHistoryView(_HistoryBase):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        records = list(
-            self.object.history.select_related("history_user").order_by("history_date", "history_id")
-        )
+        records = list(self.object.history.select_related("history_user").order_by("history_date", "history_id"))
         display = _Display()
         rows = []
         previous = None
@@ -198,9 +194,7 @@ class SimpleHistoryRevertView(_HistoryBase):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         when = timezone.localtime(self.target.history_date)
-        form = kwargs.get("form") or RevertForm(
-            initial={"change_reason": f"恢复到 {when:%Y-%m-%d %H:%M} 的版本"}
-        )
+        form = kwargs.get("form") or RevertForm(initial={"change_reason": f"恢复到 {when:%Y-%m-%d %H:%M} 的版本"})
         context.update(
             target=self.target,
             form=form,

@@ -75,9 +75,7 @@ class Department(models.Model):
         related_name="children",
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField(
-        "启用", default=True, help_text="停用后部门人员失去权限，部门内容全部保留。"
-    )
+    is_active = models.BooleanField("启用", default=True, help_text="停用后部门人员失去权限，部门内容全部保留。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -147,9 +145,7 @@ class Department(models.Model):
         frontier = [self.pk]
         while frontier:
             frontier = list(
-                Department.objects.filter(parent_id__in=frontier)
-                .exclude(pk__in=found)
-                .values_list("pk", flat=True)
+                Department.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
             )
             found.update(frontier)
         return found
@@ -158,13 +154,9 @@ class Department(models.Model):
 class DepartmentRole(models.Model):
     """The Django group that carries one role of one department (made automatically)."""
 
-    department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.CASCADE, related_name="roles"
-    )
+    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=16, choices=Role.choices)
-    group = models.OneToOneField(
-        Group, verbose_name="用户组", on_delete=models.CASCADE, related_name="department_role"
-    )
+    group = models.OneToOneField(Group, verbose_name="用户组", on_delete=models.CASCADE, related_name="department_role")
 
     class Meta:
         verbose_name = "部门角色组"

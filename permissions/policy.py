@@ -134,9 +134,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
         if self._has_global(user, action):
             return True
         if action == "add":
-            return instance.department_id in {
-                d for d, actions in department_roles(user).items() if "add" in actions
-            }
+            return instance.department_id in {d for d, actions in department_roles(user).items() if "add" in actions}
         if instance.pk is None:
             return False
         return self._checker(user).has_perm(self._get_permission_codename(action), instance)
@@ -189,9 +187,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
         if self._has_global(user, "view"):
             return self.model._default_manager.all()
         managed = self.instances_user_has_any_permission_for(user, ["view", "change"])
-        return self.model._default_manager.filter(
-            Q(pk__in=public.values("pk")) | Q(pk__in=managed.values("pk"))
-        )
+        return self.model._default_manager.filter(Q(pk__in=public.values("pk")) | Q(pk__in=managed.values("pk")))
 
     def prefetch_for(self, user, instances: Iterable[Model]) -> None:
         """Load the user's object grants for many records in one query (listings)."""

@@ -17,9 +17,7 @@ class RoleGroupsFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "groups" in self.fields:
-            self.fields["groups"].queryset = Group.objects.filter(department_role__isnull=True).order_by(
-                "name"
-            )
+            self.fields["groups"].queryset = Group.objects.filter(department_role__isnull=True).order_by("name")
             self.fields["groups"].help_text = GROUPS_HELP
 
     def clean_groups(self):

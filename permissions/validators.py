@@ -10,10 +10,7 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 
 def credit_code_check_char(first17: str) -> str:
     """Return the check character (position 18) for the first 17 characters of a credit code."""
-    total = sum(
-        CREDIT_CODE_CHARSET.index(ch) * weight
-        for ch, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
-    )
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * weight for ch, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 

@@ -133,9 +133,7 @@ class DepartmentOwnedViewSet(SnippetViewSet):
 
     chooser_viewset_class = DepartmentOwnedChooserViewSet
 
-    add_view_class = type(
-        "PolicyCreateView", (PolicyPublishMixin, snippet_views.CreateView), {"__module__": __name__}
-    )
+    add_view_class = type("PolicyCreateView", (PolicyPublishMixin, snippet_views.CreateView), {"__module__": __name__})
 
     edit_view_class = _guarded(snippet_views.EditView, ("change",), PolicyEditMixin)
     delete_view_class = _guarded(snippet_views.DeleteView, ("delete",))
@@ -165,9 +163,7 @@ class DepartmentOwnedViewSet(SnippetViewSet):
     unlock_view_class = _guarded(snippet_views.UnlockView, ("unlock",), PolicyUnlockMixin)
     workflow_action_view_class = _guarded(snippet_views.WorkflowActionView)
     collect_workflow_action_data_view_class = _guarded(snippet_views.CollectWorkflowActionDataView)
-    confirm_workflow_cancellation_view_class = _guarded(
-        snippet_views.ConfirmWorkflowCancellationView, ("change",)
-    )
+    confirm_workflow_cancellation_view_class = _guarded(snippet_views.ConfirmWorkflowCancellationView, ("change",))
     workflow_preview_view_class = _guarded(snippet_views.WorkflowPreviewView)
     workflow_history_view_class = _guarded(snippet_views.WorkflowHistoryView)
     workflow_history_detail_view_class = _guarded(snippet_views.WorkflowHistoryDetailView)

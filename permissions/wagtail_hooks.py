@@ -55,9 +55,7 @@ class SafeDeleteView(DeleteView):
 
 
 class DepartmentDeleteView(SafeDeleteView):
-    protected_message = (
-        "不能删除该部门：它已有下级部门，或事项、栏目页面等内容。部门停用后内容全部保留，请改为停用。"
-    )
+    protected_message = "不能删除该部门：它已有下级部门，或事项、栏目页面等内容。部门停用后内容全部保留，请改为停用。"
 
     def prepare_delete(self) -> None:
         # A department created by mistake still has its automatic, empty page sections.
@@ -173,9 +171,7 @@ def policy_aware_publish_buttons(menu_items, request, context):
         policy_for(context["model"])
     except LookupError:
         return
-    menu_items[:] = [
-        item for item in menu_items if not isinstance(item, (PublishMenuItem, UnpublishMenuItem))
-    ]
+    menu_items[:] = [item for item in menu_items if not isinstance(item, (PublishMenuItem, UnpublishMenuItem))]
     for item in (PolicyUnpublishMenuItem(order=20), PolicyPublishMenuItem(order=30)):
         if item.is_shown(context):
             menu_items.append(item)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 
 from matters.models import Matter
@@ -12,13 +14,43 @@ def matter_url(name: str, *args, **kwargs) -> str:
     return reverse(Matter.snippet_viewset.get_url_name(name), args=args or None, kwargs=kwargs or None)
 
 
-def matter_form_data(matter: Matter, **changes) -> dict:
-    """The matter edit form as the admin posts it, with some fields changed."""
-    data = {
-        "name": matter.name,
-        "implementation_code": matter.implementation_code,
-        "matter_type": matter.matter_type_id,
-        "department": matter.department_id,
-    }
+def _post_value(bound_field):
+    value = bound_field.value()
+    if isinstance(value, bool):
+        return "on" if value else None
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def form_post_data(form) -> dict:
+    """What the browser would post for an unbound admin form, inline formsets included."""
+    data: dict = {}
+
+    def add(bound_field):
+        value = _post_value(bound_field)
+        if value is not None:
+            data[bound_field.html_name] = value
+
+    for name in form.fields:
+        add(form[name])
+    for formset in getattr(form, "formsets", {}).values():
+        for name in formset.management_form.fields:
+            add(formset.management_form[name])
+        for subform in formset.forms:
+            for name in subform.fields:
+                add(subform[name])
+    return data
+
+
+def matter_form_data(matter: Matter, user=None, **changes) -> dict:
+    """The matter edit form as the admin posts it (latest revision), with some fields changed."""
+    form_class = Matter.snippet_viewset.get_edit_handler().get_form_class()
+    instance = matter.get_latest_revision_as_object() if matter.pk else matter
+    data = form_post_data(form_class(instance=instance, for_user=user))
     data.update(changes)
     return data

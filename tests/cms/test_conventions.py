@@ -24,9 +24,14 @@ def test_model_and_its_own_fields_have_chinese_names(model):
         if field.auto_created or field.name in HISTORY_FIELDS or field.name.endswith("_ptr"):
             continue
         if (
-            field.name in {"content_object", "permission", "group", "user"}
-            and "ObjectPermission" in model.__name__
+            (field.name == "sort_order"
+            and not field.editable)
+            or (field.name == "sort_order"
+            and "Orderable" in [base.__name__ for base in model.__mro__])
         ):
+            continue  # Wagtail's inline ordering, never shown as a field
+            continue
+        if field.name in {"content_object", "permission", "group", "user"} and "ObjectPermission" in model.__name__:
             continue  # guardian's own tables, never shown in forms
         if field.model is not model and field.model._meta.app_label not in PROJECT_APPS:
             continue

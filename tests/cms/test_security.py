@@ -36,9 +36,7 @@ def test_account_is_locked_after_repeated_failures(client):
 @pytest.mark.django_db
 def test_successful_login_through_the_admin_form(client):
     UserFactory(username="clerk", is_staff=True, is_superuser=True)
-    response = client.post(
-        reverse("wagtailadmin_login"), {"username": "clerk", "password": "Correct-Horse-42"}
-    )
+    response = client.post(reverse("wagtailadmin_login"), {"username": "clerk", "password": "Correct-Horse-42"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
 
@@ -72,9 +70,7 @@ def _settings_probe(env: dict) -> subprocess.CompletedProcess:
     )
     base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
     base.update({"DJANGO_SETTINGS_MODULE": "cms.settings.base", **env})
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
 
 def test_secret_key_required_when_debug_is_off():

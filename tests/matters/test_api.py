@@ -50,9 +50,7 @@ def test_overlong_name_names_the_field(owner_client, world):
 
 
 def test_duplicate_implementation_code(owner_client, world):
-    response = post(
-        owner_client, **payload(world, implementation_code=world.matters["own"].implementation_code)
-    )
+    response = post(owner_client, **payload(world, implementation_code=world.matters["own"].implementation_code))
     assert response.status_code == 400
     assert response.json()["implementation_code"] == ["该实施编码已被其他事项使用。"]
 
@@ -66,9 +64,7 @@ def test_bad_characters_in_code(owner_client, world):
 def test_update_of_live_matter_is_a_draft_until_published(client, world):
     matter = world.matters["own"]
     client.force_login(world.users["owner"])
-    response = client.patch(
-        f"/api/v1/matters/{matter.pk}/", {"name": "新名称"}, content_type="application/json"
-    )
+    response = client.patch(f"/api/v1/matters/{matter.pk}/", {"name": "新名称"}, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["name"] == "新名称" and response.json()["has_unpublished_changes"]
     # The public still sees the version in force.

@@ -77,13 +77,7 @@ def test_revert_to_an_old_revision_through_the_admin(client, world):
     page = client.get(url("revisions_revert", matter.pk, original.pk))
     assert page.status_code == 200 and "甲局在用事项" in page.content.decode()
     response = client.post(
-        url("revisions_revert", matter.pk, original.pk),
-        {
-            "name": original.content["name"],
-            "implementation_code": matter.implementation_code,
-            "matter_type": matter.matter_type_id,
-            "department": matter.department_id,
-        },
+        url("revisions_revert", matter.pk, original.pk), matter_form_data(matter, name=original.content["name"])
     )
     assert response.status_code == 302
     latest = matter.revisions.order_by("pk").last()
@@ -125,9 +119,7 @@ def test_reviewer_rejects_with_comment(client, world):
     post_edit(client, matter, **{"action-submit": "submit"})
     task_state = TaskState.objects.get(status="in_progress")
     client.force_login(world.users["reviewer"])
-    response = client.post(
-        url("workflow_action", matter.pk, "reject", task_state.pk), {"comment": "材料清单不全"}
-    )
+    response = client.post(url("workflow_action", matter.pk, "reject", task_state.pk), {"comment": "材料清单不全"})
     assert response.status_code in (200, 302)
     task_state.refresh_from_db()
     assert task_state.status == "rejected" and task_state.comment == "材料清单不全"

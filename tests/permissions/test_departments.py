@@ -121,9 +121,7 @@ def test_department_cannot_be_its_own_parent(admin_client):
 
 def test_level_cannot_be_above_parent_and_only_city_may_be_a_root(admin_client):
     district = DepartmentFactory(level="county")
-    response = admin_client.post(
-        reverse("departments:add"), department_data(level="city", parent=district.pk)
-    )
+    response = admin_client.post(reverse("departments:add"), department_data(level="city", parent=district.pk))
     assert "层级不能高于上级部门" in response.content.decode()
     response = admin_client.post(reverse("departments:add"), department_data(level="town"))
     assert "只有市级部门可以没有上级" in response.content.decode()
@@ -141,9 +139,7 @@ def test_edit_requires_a_reason(admin_client):
     dept = DepartmentFactory()
     response = admin_client.post(
         reverse("departments:edit", args=[dept.pk]),
-        department_data(
-            name="新名字", short_name=dept.short_name, slug=dept.slug, credit_code=dept.credit_code
-        ),
+        department_data(name="新名字", short_name=dept.short_name, slug=dept.slug, credit_code=dept.credit_code),
     )
     assert response.status_code == 200
     dept.refresh_from_db()

@@ -23,11 +23,7 @@ def edit_url(matter) -> str:
 
 
 def grant_rows():
-    return set(
-        MatterGroupObjectPermission.objects.values_list(
-            "content_object_id", "group_id", "permission__codename"
-        )
-    )
+    return set(MatterGroupObjectPermission.objects.values_list("content_object_id", "group_id", "permission__codename"))
 
 
 def test_new_record_grants_exactly_its_department_roles(world):
@@ -54,7 +50,12 @@ def test_moving_a_matter_moves_the_rights(client, world):
     client.force_login(world.users["sysadmin"])
     response = client.post(
         edit_url(matter),
-        matter_form_data(matter, department=world.dept_b.pk, **{"action-publish": "publish"}),
+        matter_form_data(
+            matter,
+            department=world.dept_b.pk,
+            implementation_code=f"{world.dept_b.credit_code}019999",  # the code follows the body
+            **{"action-publish": "publish"},
+        ),
     )
     assert response.status_code == 302
     matter.refresh_from_db()
@@ -65,9 +66,7 @@ def test_moving_a_matter_moves_the_rights(client, world):
     client.force_login(world.users["owner_b"])
     assert client.get(edit_url(matter)).status_code == 200
     # And through the API as well.
-    response = client.patch(
-        f"/api/v1/matters/{matter.pk}/", {"name": "乙局接手"}, content_type="application/json"
-    )
+    response = client.patch(f"/api/v1/matters/{matter.pk}/", {"name": "乙局接手"}, content_type="application/json")
     assert response.status_code == 200
 
 
@@ -92,9 +91,7 @@ def test_membership_role_change_changes_rights(client, world):
     membership.role = "reviewer"
     membership.save()
     client.force_login(owner)
-    response = client.post(
-        reverse(Matter.snippet_viewset.get_url_name("delete"), args=[world.matters["own"].pk])
-    )
+    response = client.post(reverse(Matter.snippet_viewset.get_url_name("delete"), args=[world.matters["own"].pk]))
     assert Matter.objects.filter(pk=world.matters["own"].pk).exists()  # reviewers may not delete
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
 
@@ -148,9 +145,7 @@ def test_ad_hoc_grants_to_other_groups_survive_sync(world):
     row = MatterGroupObjectPermission.objects.create(
         content_object=world.matters["other"],
         group=shared,
-        permission=MatterGroupObjectPermission.objects.filter(permission__codename="view_matter")
-        .first()
-        .permission,
+        permission=MatterGroupObjectPermission.objects.filter(permission__codename="view_matter").first().permission,
     )
     call_command("sync_permissions", stdout=StringIO())
     assert MatterGroupObjectPermission.objects.filter(pk=row.pk).exists()

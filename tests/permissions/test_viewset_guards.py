@@ -69,18 +69,14 @@ def test_chooser_offers_own_and_public_records_only(client, world):
     html = client.get(chooser).json()["html"]
     assert "甲局草稿事项" in html and "乙局在用事项" in html
     assert "乙局草稿事项" not in html
-    chosen = reverse(
-        f"{Matter.snippet_viewset.chooser_viewset.name}:chosen", args=[world.matters["other_draft"].pk]
-    )
+    chosen = reverse(f"{Matter.snippet_viewset.chooser_viewset.name}:chosen", args=[world.matters["other_draft"].pk])
     assert client.get(chosen).status_code == 404
 
 
 def test_bulk_delete_only_deletes_permitted(client, world):
     client.force_login(world.users["owner"])
     own, other = world.matters["own"], world.matters["other"]
-    bulk = (
-        reverse("wagtail_bulk_action", args=["matters", "matter", "delete"]) + f"?id={own.pk}&id={other.pk}"
-    )
+    bulk = reverse("wagtail_bulk_action", args=["matters", "matter", "delete"]) + f"?id={own.pk}&id={other.pk}"
     client.post(bulk)
     assert not Matter.objects.filter(pk=own.pk).exists()
     assert Matter.objects.filter(pk=other.pk).exists()

@@ -1,0 +1,66 @@
+"""Finding enumeration values from what people type: names, codes and aliases."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .models import Term
+from .vocabularies import GROUP_ALIASES
+
+# Separators accepted between several values in one cell (domain.md §1.3).
+SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, trimmed, case-folded: how cells are compared."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip().casefold()
+
+
+class TermResolver:
+    """Looks terms up by name, code or alias; loads each vocabulary once per resolver.
+
+    Make one per import (or request): terms edited meanwhile are seen by the next one.
+    """
+
+    def __init__(self) -> None:
+        self._indexes: dict[str, dict[str, Term]] = {}
+        self._by_key: dict[str, dict[str, Term]] = {}
+
+    def _index(self, vocabulary: str) -> dict[str, Term]:
+        if vocabulary not in self._indexes:
+            index: dict[str, Term] = {}
+            by_key: dict[str, Term] = {}
+            for term in Term.objects.of(vocabulary):
+                for word in (term.name, term.code, *term.alias_list()):
+                    index.setdefault(normalise(word), term)
+                if term.key:
+                    by_key[term.key] = term
+            self._indexes[vocabulary] = index
+            self._by_key[vocabulary] = by_key
+        return self._indexes[vocabulary]
+
+    def resolve(self, vocabulary: str, text: str) -> Term | None:
+        """The term named, coded or aliased ``text``, or None."""
+        return self._index(vocabulary).get(normalise(text))
+
+    def resolve_many(self, vocabulary: str, cell: str) -> tuple[list[Term], list[str]]:
+        """Split a multi-value cell and resolve each part; returns (terms, unknown parts)."""
+        self._index(vocabulary)
+        terms: list[Term] = []
+        unknown: list[str] = []
+        groups = GROUP_ALIASES.get(vocabulary, {})
+        for part in SEPARATORS.split(str(cell or "")):
+            part = part.strip()
+            if not part:
+                continue
+            found = (
+                [self._by_key[vocabulary][k] for k in groups[part] if k in self._by_key[vocabulary]]
+                if part in groups
+                else [self.resolve(vocabulary, part)]
+            )
+            if found == [None]:
+                unknown.append(part)
+                continue
+            terms.extend(t for t in found if t not in terms)
+        return terms, unknown
