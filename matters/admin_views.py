@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, CharField, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
@@ -226,6 +225,7 @@ class LifecycleView(WagtailAdminTemplateMixin, FormView):
     """Suspend, resume, cancel, delegate or entrust a matter, with a reason."""
 
     template_name = "matters/admin/lifecycle.html"
+    form_class = LifecycleForm
     page_title = "事项状态变更"
     header_icon = "cogs"
 
@@ -359,6 +359,3 @@ def lifecycle_listing_button(matter, user) -> Button | None:
     if not lifecycle.available_actions(user, matter):
         return None
     return Button("状态变更", url=reverse("matters_lifecycle", args=[matter.pk]), icon_name="cogs", priority=40)
-
-
-__all__ = ["Http404"]

@@ -111,12 +111,11 @@ def _delegated_code(matter: Matter, target: Department) -> str:
 def copy_matter(matter: Matter, **overrides) -> Matter:
     """An unsaved copy of a matter with all its children, as a new draft record."""
     data = matter.serializable_data()
-    for key in ("pk", "id"):
-        data.pop(key, None)
+    data["pk"] = None
     for relation in ("legal_bases", "materials", "steps", "fees", "places", "faqs"):
         for child in data.get(relation, []):
-            for key in ("pk", "id", "matter"):
-                child.pop(key, None)
+            child["pk"] = None
+            child["matter"] = None
     copy = Matter.from_serializable_data(data)
     copy.pk = None
     for field, value in {

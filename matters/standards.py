@@ -150,8 +150,9 @@ def apply_results(matter) -> list[Issue]:
 
 # ---- department-level rule: the same material named differently -------------------------
 
-_BRACKETS = re.compile(r"[（(《【\[<].*?[)）》】\]>]")
-_NOISE = re.compile(r"[\s、，,。.;；:：\-—_/“”\"']|复印件|原件|副本|正本|扫描件|电子版|一份|的")
+# Parenthetical remarks go; a title's 《》 marks go but its words stay.
+_BRACKETS = re.compile(r"[（(【\[].*?[)）】\]]")
+_NOISE = re.compile(r"[\s、，,。.;；:：\-—_/“”\"'《》<>]|复印件|原件|副本|正本|扫描件|电子版|一份|的")
 _SYNONYMS = {"身份证": "居民身份证", "户口本": "居民户口簿", "户口簿": "居民户口簿"}
 
 

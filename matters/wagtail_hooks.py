@@ -35,6 +35,7 @@ from .admin_views import (
     StatusColumn,
     in_review_annotation,
 )
+from .bulk_actions import CancelBulkAction, ResumeBulkAction, SuspendBulkAction
 from .models import Matter, MatterType
 
 
@@ -279,3 +280,7 @@ class StatsMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_stats_menu_item():
     return StatsMenuItem("事项效率统计", reverse("matters_stats"), icon_name="table", order=100)
+
+
+for _bulk_action in (SuspendBulkAction, ResumeBulkAction, CancelBulkAction):
+    hooks.register("register_bulk_action", _bulk_action)

@@ -128,6 +128,26 @@ class DepartmentOwnedChooserViewSet(SnippetChooserViewSet):
     )
 
 
+class PolicyBulkActionMixin:
+    """For bulk actions on owned snippets: only records the user may manage are ever loaded.
+
+    Wagtail's bulk actions load every selected id (and, for "select all", every row of the
+    table) and name the ones the user may not touch on the confirmation page.
+    """
+
+    def _manageable(self, model):
+        return policy_for(model).instances_user_has_any_permission_for(self.request.user, MANAGE_ACTIONS)
+
+    def get_queryset(self, model, object_ids):
+        objects = list(self._manageable(model).filter(pk__in=object_ids))
+        if not objects:
+            raise Http404
+        return objects
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return self._manageable(self.model).values_list("pk", flat=True)
+
+
 class DepartmentOwnedViewSet(SnippetViewSet):
     """Snippet viewset whose every view asks the department permission policy."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import classproperty
 from wagtail import hooks
@@ -22,7 +21,7 @@ from .grants import remove_empty_department_sections
 from .history import SimpleHistoryViewSetMixin
 from .models import Department, Membership
 from .policy import owned_models, policy_for
-from .viewsets import MANAGE_ACTIONS
+from .viewsets import PolicyBulkActionMixin
 
 
 class DepartmentForm(HistoryReasonForm):
@@ -178,28 +177,12 @@ def policy_aware_publish_buttons(menu_items, request, context):
     menu_items.sort(key=lambda item: item.order)
 
 
-class PolicyDeleteBulkAction(DeleteBulkAction):
-    """Bulk delete of owned snippets, looking only at records the user may manage.
-
-    Wagtail's version loads every selected id (and, for "select all", every row of the
-    table) and reports the ones the user may not touch by name; here those are never loaded.
-    """
+class PolicyDeleteBulkAction(PolicyBulkActionMixin, DeleteBulkAction):
+    """Bulk delete of owned snippets, looking only at records the user may manage."""
 
     @classproperty
     def models(cls):
         return list(owned_models)
-
-    def _manageable(self, model):
-        return policy_for(model).instances_user_has_any_permission_for(self.request.user, MANAGE_ACTIONS)
-
-    def get_queryset(self, model, object_ids):
-        objects = list(self._manageable(model).filter(pk__in=object_ids))
-        if not objects:
-            raise Http404
-        return objects
-
-    def get_all_objects_in_listing_query(self, parent_id):
-        return self._manageable(self.model).values_list("pk", flat=True)
 
 
 # Registered after Wagtail's own snippet delete action so that it replaces it for owned models.
