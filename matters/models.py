@@ -663,3 +663,7 @@ class MatterGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "事项用户组授权"
         verbose_name_plural = "事项用户组授权"
+
+
+# The public catalog page lives in its own module; imported here so Django registers it.
+from .pages import MatterCatalogPage  # noqa: E402,F401

@@ -54,6 +54,9 @@ def term(vocabulary: str, key: str = "", name: str = "") -> Term:
     return Term.objects.get(vocabulary=vocabulary, **lookup)
 
 
+MATTER_M2M_FIELDS = ("service_objects", "natural_themes", "legal_themes", "exercise_levels", "handling_forms")
+
+
 class MatterFactory(factory.django.DjangoModelFactory):
     """A complete, standards-compliant matter saved as the admin saves one: a row plus a
     revision, published unless ``published=False``.
@@ -84,6 +87,7 @@ class MatterFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, with_children=True, **kwargs):
+        m2m = {name: kwargs.pop(name) for name in MATTER_M2M_FIELDS if name in kwargs}
         matter = model_class(*args, **kwargs)
         if with_children:
             matter.legal_bases = [LegalBasis(law_name="《中华人民共和国行政许可法》", article="第十二条")]
@@ -92,8 +96,10 @@ class MatterFactory(factory.django.DjangoModelFactory):
                 Material(name="居民身份证", material_type="original", source="government", source_note="公安机关"),
             ]
             matter.steps = [ProcessStep(name="受理", time_limit=1), ProcessStep(name="审查与决定", time_limit=9)]
-            matter.service_objects.set([term("service_object", "natural_person")])
-            matter.natural_themes.set([term("natural_theme", name="准营准办")])
+            m2m.setdefault("service_objects", [term("service_object", "natural_person")])
+            m2m.setdefault("natural_themes", [term("natural_theme", name="准营准办")])
+        for name, values in m2m.items():
+            getattr(matter, name).set(values)
         matter.save()
         return matter
 

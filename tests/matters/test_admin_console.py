@@ -32,7 +32,13 @@ def catalog(world):
         visit_reason="",
         online_depth=term("online_depth", "depth_4"),
     )
-    MatterFactory(department=world.dept_a, name="企业的事项", natural_themes=[], legal_themes=[])
+    MatterFactory(
+        department=world.dept_a,
+        name="企业的事项",
+        service_objects=[term("service_object", "legal_enterprise")],
+        natural_themes=[],
+        legal_themes=[term("legal_theme", name="设立变更")],
+    )
     has_warning = MatterFactory(department=world.dept_a, name="未压缩的事项", promised_limit=20)
     assert has_warning.check_warnings == 1
     return world
@@ -45,7 +51,9 @@ def test_filters(client, catalog):
     assert listed(client, status="draft") == {"甲局草稿事项"}
     assert listed(client, standards="warnings") == {"未压缩的事项"}
     theme = term("natural_theme", name="准营准办")
-    assert "即办的事项" in listed(client, theme=theme.pk)
+    assert "即办的事项" in listed(client, theme=theme.pk) and "企业的事项" not in listed(client, theme=theme.pk)
+    assert listed(client, theme=term("legal_theme", name="设立变更").pk) == {"企业的事项"}
+    assert listed(client, service_object=term("service_object", "legal_enterprise").pk) == {"企业的事项"}
     # Filters never widen what the user may see.
     assert "乙局在用事项" not in listed(client, department=catalog.dept_b.pk)
 

@@ -1,0 +1,166 @@
+"""The public catalog of matters: browse by theme, department and level, search, filter, and
+read a matter with every public element. Only matters in force are shown.
+
+One routable page placed by editors in the tree (事项目录); the portal issue styles it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from permissions.models import Department, DepartmentLevel
+
+from . import changelog
+from .models import Material, Matter, MatterType, Term, Vocabulary
+
+PER_PAGE = 20
+
+
+class CatalogFilterForm(forms.Form):
+    """What a visitor can narrow the catalog by; every field optional, bad values ignored."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=50)
+    department = forms.ModelChoiceField(label="部门", required=False, queryset=Department.objects.active())
+    level = forms.ChoiceField(label="层级", required=False, choices=[("", "全部"), *DepartmentLevel.choices])
+    theme = forms.ModelChoiceField(
+        label="主题",
+        required=False,
+        queryset=Term.objects.filter(vocabulary__in=[Vocabulary.NATURAL_THEME, Vocabulary.LEGAL_THEME], is_active=True),
+    )
+    matter_type = forms.ModelChoiceField(
+        label="事项类型", required=False, queryset=MatterType.objects.filter(is_active=True)
+    )
+    handling_type = forms.ModelChoiceField(
+        label="办件类型", required=False, queryset=Term.objects.of(Vocabulary.HANDLING_TYPE)
+    )
+    online_depth = forms.ModelChoiceField(
+        label="网上办理深度", required=False, queryset=Term.objects.of(Vocabulary.ONLINE_DEPTH)
+    )
+    service_object = forms.ModelChoiceField(
+        label="服务对象", required=False, queryset=Term.objects.of(Vocabulary.SERVICE_OBJECT)
+    )
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        data = self.cleaned_data if self.is_valid() else {}
+        if q := (data.get("q") or "").strip():
+            queryset = queryset.filter(Q(name__icontains=q) | Q(implementation_code__icontains=q))
+        if data.get("department"):
+            queryset = queryset.filter(department=data["department"])
+        if data.get("level"):
+            queryset = queryset.filter(department__level=data["level"])
+        if theme := data.get("theme"):
+            queryset = queryset.filter(Q(natural_themes=theme) | Q(legal_themes=theme)).distinct()
+        for field in ("matter_type", "handling_type", "online_depth"):
+            if data.get(field):
+                queryset = queryset.filter(**{field: data[field]})
+        if data.get("service_object"):
+            queryset = queryset.filter(service_objects=data["service_object"])
+        return queryset
+
+
+def public_matters() -> QuerySet:
+    return Matter.public_queryset().select_related("department", "matter_type", "handling_type", "online_depth")
+
+
+def theme_counts(vocabulary: str) -> list[tuple[Term, int]]:
+    """Themes of one list with the number of public matters in each (two queries)."""
+    field = "natural_themes" if vocabulary == Vocabulary.NATURAL_THEME else "legal_themes"
+    through = getattr(Matter, field).through
+    counts = dict(
+        through.objects.filter(matter__in=Matter.public_queryset())
+        .values_list("term_id")
+        .annotate(n=Count("matter_id", distinct=True))
+    )
+    return [(t, counts[t.pk]) for t in Term.objects.of(vocabulary).order_by("sort_order") if t.pk in counts]
+
+
+class MatterCatalogPage(RoutablePageMixin, Page):
+    """事项目录: the public catalog of service matters."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "事项目录"
+        verbose_name_plural = "事项目录"
+
+    @path("")
+    def catalog(self, request):
+        form = CatalogFilterForm(request.GET or None)
+        matters = form.filter(public_matters()) if form.is_bound else public_matters()
+        page = Paginator(matters.order_by("department__sort_order", "implementation_code"), PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        departments = (
+            Department.objects.active()
+            .annotate(
+                public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset()))
+            )
+            .filter(public_count__gt=0)
+            .order_by("sort_order", "name")
+        )
+        by_level = [(label, [d for d in departments if d.level == value]) for value, label in DepartmentLevel.choices]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "form": form,
+                "page_obj": page,
+                "filtered": form.is_bound,
+                "natural_themes": theme_counts(Vocabulary.NATURAL_THEME),
+                "legal_themes": theme_counts(Vocabulary.LEGAL_THEME),
+                "departments_by_level": [(label, ds) for label, ds in by_level if ds],
+                "query_string": query.urlencode(),
+            },
+        )
+
+    @path("item/<str:code>/", name="matter")
+    def matter(self, request, code: str):
+        matter = get_object_or_404(
+            public_matters()
+            .select_related(
+                "power_source", "body_nature", "entrusting_department", "service_scope", "result_type", "result_sample"
+            )
+            .prefetch_related(
+                "legal_bases",
+                "steps",
+                "fees",
+                "places",
+                "faqs",
+                "exercise_levels",
+                "handling_forms",
+                "service_objects",
+                "natural_themes",
+                "legal_themes",
+                Prefetch("materials", queryset=Material.objects.select_related("blank_form", "sample")),
+            ),
+            implementation_code=code,
+        )
+        return self.render(
+            request,
+            context_overrides={"matter": matter, "title": matter.name},
+            template="matters/matter_detail.html",
+        )
+
+    @path("changes/", name="changes")
+    def changes(self, request):
+        kinds = [changelog.KIND_NEW, changelog.KIND_CHANGE, changelog.KIND_CANCEL, "下放", "委托"]
+        kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
+        entries = changelog.change_log(kind=kind, limit=200)
+        return self.render(
+            request,
+            context_overrides={"entries": entries, "kinds": kinds, "kind": kind},
+            template="matters/change_log.html",
+        )
