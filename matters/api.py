@@ -18,6 +18,7 @@ from permissions.api import PolicyQuerysetMixin
 from permissions.models import Department
 from permissions.policy import policy_for
 
+from . import standards
 from .models import Matter, MatterType
 
 
@@ -86,7 +87,12 @@ class MatterViewSet(PolicyQuerysetMixin, viewsets.ModelViewSet):
         if not self._wants_publish():
             return
         if not policy_for(Matter).user_has_permission_for_instance(self.request.user, "publish", instance):
-            raise PermissionDenied("您没有发布该事项的权限；修改已保存为草稿。")
+            raise PermissionDenied("您没有发布该事项的权限，本次修改未保存。")
+        errors = [issue for issue in standards.check(instance) if issue.is_error]
+        if errors:
+            raise DRFValidationError(
+                {"standards": [f"{issue.field}：{issue.message}" for issue in errors]}, code="standards"
+            )
         revision.publish(user=self.request.user)
 
     @transaction.atomic

@@ -120,3 +120,27 @@ def test_schema_and_docs_are_served(client, db):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/matters/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_publishing_through_the_api_is_gated_by_standards(client, world):
+    matter = world.matters["own_draft"]
+    client.force_login(world.users["reviewer"])
+    revisions = matter.revisions.count()
+    response = client.patch(
+        f"/api/v1/matters/{matter.pk}/?publish=1", {"name": "未压缩"}, content_type="application/json"
+    )
+    assert response.status_code == 200  # a clean change publishes
+    matter.refresh_from_db()
+    assert matter.live
+    draft = matter.get_latest_revision_as_object()
+    draft.visit_reason = ""
+    draft.save_revision()
+    revisions = matter.revisions.count()
+    response = client.patch(
+        f"/api/v1/matters/{matter.pk}/?publish=1", {"name": "缺少现场办理原因"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "必须现场办理的原因" in response.json()["standards"][0]
+    matter.refresh_from_db()
+    assert matter.name == "未压缩"
+    assert matter.revisions.count() == revisions  # the refused write left nothing behind
