@@ -71,12 +71,16 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def change_state(matter: Matter, user, action: str, reason: str) -> Matter:
-    """Suspend, resume or cancel a matter."""
+def change_state(matter: Matter, user, action: str, reason: str, *, system: bool = False) -> Matter:
+    """Suspend, resume or cancel a matter.
+
+    ``system=True`` is for scheduled changes decided earlier by the record itself (the planned
+    cancellation date); they are logged without a user.
+    """
     if action not in TRANSITIONS:
         raise LifecycleError(f"未知的操作“{action}”。")
     reason = _require_reason(reason)
-    if not may_change_state(user, matter):
+    if not system and not may_change_state(user, matter):
         raise PermissionDenied("您没有变更该事项状态的权限。")
     label, sources, target = TRANSITIONS[action]
     with transaction.atomic():
@@ -95,6 +99,18 @@ def change_state(matter: Matter, user, action: str, reason: str) -> Matter:
             data={"reason": reason, "from": row.status, "to": target},
         )
     return matter
+
+
+def cancel_due(today) -> list[Matter]:
+    """Cancel the matters whose planned cancellation date (计划取消日期) has come."""
+    due = Matter.objects.filter(
+        planned_cancel_date__lte=today, status__in=[MatterStatus.IN_FORCE, MatterStatus.SUSPENDED]
+    )
+    cancelled = []
+    for matter in due:
+        change_state(matter, None, "cancel", f"计划取消日期（{matter.planned_cancel_date:%Y-%m-%d}）已到", system=True)
+        cancelled.append(matter)
+    return cancelled
 
 
 def _delegated_code(matter: Matter, target: Department) -> str:

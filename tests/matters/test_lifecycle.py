@@ -172,3 +172,22 @@ def test_major_change_needs_a_public_note(client, world):
     )
     assert response.status_code == 200
     assert "重大变更必须填写公开的变更说明" in response.content.decode()
+
+
+def test_planned_cancellation_date(world):
+    from datetime import date
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    matter = world.matters["own"]
+    Matter.objects.filter(pk=matter.pk).update(planned_cancel_date=date(2026, 1, 1))
+    out = StringIO()
+    call_command("cancel_due_matters", stdout=out)
+    matter.refresh_from_db()
+    assert matter.status == MatterStatus.CANCELLED
+    assert "共取消 1 个事项" in out.getvalue()
+    entry = ModelLogEntry.objects.for_instance(matter).get(action=lifecycle.CANCEL)
+    assert entry.data["reason"] == "计划取消日期（2026-01-01）已到" and entry.user is None
+    call_command("cancel_due_matters", stdout=StringIO())  # nothing more to do
+    assert ModelLogEntry.objects.for_instance(matter).filter(action=lifecycle.CANCEL).count() == 1
