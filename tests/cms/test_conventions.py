@@ -23,11 +23,8 @@ def test_model_and_its_own_fields_have_chinese_names(model):
     for field in model._meta.local_fields + list(model._meta.local_many_to_many):
         if field.auto_created or field.name in HISTORY_FIELDS or field.name.endswith("_ptr"):
             continue
-        if (
-            (field.name == "sort_order"
-            and not field.editable)
-            or (field.name == "sort_order"
-            and "Orderable" in [base.__name__ for base in model.__mro__])
+        if (field.name == "sort_order" and not field.editable) or (
+            field.name == "sort_order" and "Orderable" in [base.__name__ for base in model.__mro__]
         ):
             continue  # Wagtail's inline ordering, never shown as a field
             continue
