@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cms import demo_data
-from matters.models import Matter, MatterType
-from permissions.grants import ensure_global_roles, global_role_group
+from cms.demo_catalog import load_catalog
+from matters.models import Matter
+from permissions.grants import deferred_grants, ensure_global_roles, global_role_group
 from permissions.models import Department, Membership
 
 REASON = "演示数据"
@@ -91,28 +92,9 @@ class Command(BaseCommand):
         return created
 
     def _matters(self, departments: dict[str, Department]) -> int:
-        types = {t.code: t for t in MatterType.objects.all()}
-        admin = get_user_model().objects.filter(username="admin").first()
-        created = 0
-        for spec in demo_data.MATTERS:
-            department = departments[spec.department]
-            code = spec.implementation_code(department.credit_code)
-            if Matter.objects.filter(implementation_code=code).exists():
-                continue
-            matter = Matter(
-                implementation_code=code,
-                name=spec.name,
-                department=department,
-                matter_type=types[spec.type_code],
-                live=False,
-            )
-            matter.full_clean()
-            matter.save()
-            revision = matter.save_revision(user=admin, log_action=True)
-            if spec.published:
-                revision.publish(user=admin)
-            created += 1
-        return created
+        admin = get_user_model().objects.get(username="admin")
+        with deferred_grants():
+            return load_catalog(departments, admin).created
 
     def _print_accounts(self) -> None:
         password = settings.DEMO_PASSWORD
