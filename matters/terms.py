@@ -10,6 +10,25 @@ from .vocabularies import GROUP_ALIASES
 
 # Separators accepted between several values in one cell (domain.md §1.3).
 SEPARATORS = re.compile(r"[、,，;；\n]+")
+_OPEN, _CLOSE = "（(【[", "）)】]"
+
+
+def split_cell(cell: str) -> list[str]:
+    """The values of a multi-value cell. A separator inside brackets does not split, so
+    "社会保障（社会保险、社会救助）" and "镇（乡、街道）级" stay one value each."""
+    parts, current, depth = [], [], 0
+    for ch in str(cell or ""):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        if depth == 0 and SEPARATORS.fullmatch(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
 
 
 def normalise(text: str) -> str:
@@ -50,10 +69,7 @@ class TermResolver:
         terms: list[Term] = []
         unknown: list[str] = []
         groups = GROUP_ALIASES.get(vocabulary, {})
-        for part in SEPARATORS.split(str(cell or "")):
-            part = part.strip()
-            if not part:
-                continue
+        for part in split_cell(cell):
             found = (
                 [self._by_key[vocabulary][k] for k in groups[part] if k in self._by_key[vocabulary]]
                 if part in groups
