@@ -8,6 +8,7 @@ provinces are editable ``Term`` lists; the rules refer to a term's stable ``key`
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -663,6 +664,46 @@ class MatterGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "事项用户组授权"
         verbose_name_plural = "事项用户组授权"
+
+
+class ImportBatch(models.Model):
+    """One confirmed workbook import: who, which file, what it did, and how to undo it.
+
+    ``items`` records, per touched matter, the revisions before and after the import, so the
+    whole batch can be reverted (matters.importing.revert_batch). The batch is the reason
+    shown in each matter's history.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    items = models.JSONField("导入明细", default=list, editable=False)
+    reverted_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤销人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "事项导入批次"
+        verbose_name_plural = "事项导入批次"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"导入批次 #{self.pk}（{self.file_name}）"
+
+    @property
+    def reason(self) -> str:
+        return f"Excel导入：{self}"
 
 
 # The public catalog page lives in its own module; imported here so Django registers it.

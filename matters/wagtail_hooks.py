@@ -22,7 +22,7 @@ from permissions.forms import DepartmentOwnedForm, HistoryReasonForm
 from permissions.history import SimpleHistoryViewSetMixin
 from permissions.viewsets import DepartmentOwnedViewSet
 
-from . import lifecycle
+from . import importing, lifecycle
 from .admin_views import (
     DepartmentMattersPanel,
     LifecycleView,
@@ -35,7 +35,16 @@ from .admin_views import (
     StatusColumn,
     in_review_annotation,
 )
-from .bulk_actions import CancelBulkAction, ResumeBulkAction, SuspendBulkAction
+from .bulk_actions import CancelBulkAction, ExportBulkAction, ResumeBulkAction, SuspendBulkAction
+from .import_views import (
+    BatchListView,
+    ConfirmImportView,
+    ExportView,
+    ImportView,
+    MatterIndexView,
+    RevertBatchView,
+    TemplateDownloadView,
+)
 from .models import Matter, MatterType
 
 
@@ -154,6 +163,7 @@ class MatterViewSet(DepartmentOwnedViewSet):
     menu_label = "事项清单"
     edit_handler = MATTER_EDIT_HANDLER
     add_view_class = MatterCreateView
+    index_view_class = MatterIndexView
     edit_view_class = MatterEditView
     list_display = [
         Column("name", label="事项名称", sort_key="name"),
@@ -211,6 +221,24 @@ class MattersGroup(SnippetViewSetGroup):
     menu_icon = "tasks"
     menu_order = 200
     items = (MatterViewSet, MatterTypeViewSet)
+    submenu_hook = "register_matters_menu_item"
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .import_views import _may_import
+
+        return _may_import(request.user)
+
+
+@hooks.register("register_matters_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem("Excel导入", reverse("matters_import"), icon_name="upload", order=300)
+
+
+@hooks.register("register_matters_menu_item")
+def register_import_batches_menu_item():
+    return ImportMenuItem("导入记录", reverse("matters_import_batches"), icon_name="history", order=310)
 
 
 register_snippet(MattersGroup)
@@ -232,6 +260,20 @@ def register_lifecycle_log_actions(actions):
     }
     for action, (label, message) in labels.items():
         actions.register_action(action)(type("Formatter", (ReasonFormatter,), {"label": label, "message": message}))
+
+    @actions.register_action(importing.IMPORT_ACTION)
+    class ImportFormatter(ReasonFormatter):
+        label = "Excel导入"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            changed = "、".join(data.get("changed", []))
+            return f"导入批次 #{data.get('batch')}" + (f"：{changed}" if changed else "")
+
+    @actions.register_action(importing.REVERT_ACTION)
+    class RevertFormatter(ReasonFormatter):
+        label = "撤销导入"
+        message = "撤销Excel导入批次"
 
     @actions.register_action(lifecycle.DELEGATE)
     class DelegateFormatter(ReasonFormatter):
@@ -257,6 +299,12 @@ def register_matter_admin_urls():
     return [
         path("matters/lifecycle/<int:pk>/", LifecycleView.as_view(), name="matters_lifecycle"),
         path("matters/stats/", StatsView.as_view(), name="matters_stats"),
+        path("matters/import/", ImportView.as_view(), name="matters_import"),
+        path("matters/import/confirm/", ConfirmImportView.as_view(), name="matters_import_confirm"),
+        path("matters/import/template/", TemplateDownloadView.as_view(), name="matters_import_template"),
+        path("matters/import/batches/", BatchListView.as_view(), name="matters_import_batches"),
+        path("matters/import/batches/<int:pk>/revert/", RevertBatchView.as_view(), name="matters_import_revert"),
+        path("matters/export/", ExportView.as_view(), name="matters_export"),
     ]
 
 
@@ -282,5 +330,5 @@ def register_stats_menu_item():
     return StatsMenuItem("事项效率统计", reverse("matters_stats"), icon_name="table", order=100)
 
 
-for _bulk_action in (SuspendBulkAction, ResumeBulkAction, CancelBulkAction):
+for _bulk_action in (SuspendBulkAction, ResumeBulkAction, CancelBulkAction, ExportBulkAction):
     hooks.register("register_bulk_action", _bulk_action)

@@ -1,0 +1,141 @@
+"""Benchmark of the Excel import: 10,000 matters with 3 materials each, imported by the command.
+
+Builds a throwaway SQLite database (or uses DATABASE_URL if given) with the demo departments,
+writes a workbook of N new matters spread over the city departments, then runs
+``manage.py import_matters`` on it in a child process twice: once creating everything, once
+again with the same file (all rows unchanged). Prints wall time, peak memory (max RSS of the
+child) and the rows written; then exports the catalog with ``export_matters`` the same way.
+
+It prints figures; it asserts nothing.
+
+    .venv/bin/python bench/import_bench.py [--matters 10000] [--materials 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def run(env: dict, *args: str) -> tuple[float, float, str]:
+    """Run a manage.py command in a child; return (seconds, peak RSS in MB, last output line)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:])
+        raise SystemExit(f"{args[0]} failed with exit code {result.returncode}")
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    return seconds, max(peak, before) / 1024, lines[-1] if lines else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--matters", type=int, default=10_000)
+    parser.add_argument("--materials", type=int, default=3)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="cms-import-bench-"))
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
+    env["VAR_DIR"] = str(tmp)
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from openpyxl import Workbook
+
+    from cms import demo_data
+    from matters.resources import MaterialResource, MatterResource
+    from permissions.models import Department
+
+    print(f"数据库: {connection.vendor}  事项: {args.matters}  每项材料: {args.materials}")
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    for order, spec in enumerate(demo_data.DEPARTMENTS, start=1):
+        if spec.level == "city" and spec.parent:
+            Department.objects.get_or_create(
+                credit_code=spec.credit_code,
+                defaults={"name": spec.name, "short_name": spec.short_name, "level": "city", "sort_order": order},
+            )
+    departments = list(Department.objects.all())
+    print(f"migrate + 部门                   {time.perf_counter() - t:7.2f} s")
+    connection.close()
+
+    t = time.perf_counter()
+    matter_headers = [f.column_name for f in MatterResource().fields.values()]
+    material_headers = [f.column_name for f in MaterialResource().fields.values()]
+    book = Workbook(write_only=True)
+    matters = book.create_sheet("事项")
+    materials = book.create_sheet("申请材料")
+    matters.append(matter_headers)
+    materials.append(material_headers)
+    for n in range(args.matters):
+        dept = departments[n % len(departments)]
+        code = f"{dept.credit_code}01{n:06d}"
+        row = {
+            "实施编码": code,
+            "基本编码": f"00010100{n:06d}",
+            "事项名称": f"基准测试事项{n}",
+            "事项类型": "行政许可",
+            "实施主体编码": dept.credit_code,
+            "实施主体": dept.name,
+            "实施主体性质": "法定机关",
+            "权力来源": "法定本级行使",
+            "行使层级": "市级",
+            "设定依据": "《中华人民共和国行政许可法》（主席令第7号）第十二条",
+            "受理条件": "申请人具有完全民事行为能力，申请材料齐全、符合法定形式。",
+            "办件类型": "承诺件",
+            "法定办结时限": "20个工作日",
+            "承诺办结时限": 5,
+            "是否收费": "否",
+            "到办事现场次数": 1,
+            "必须现场办理原因说明": "须现场核验原件",
+            "网上办理深度": "Ⅲ级",
+            "办理形式": "窗口办理、网上办理",
+            "服务对象": "自然人、企业法人",
+            "自然人主题分类": "准营准办",
+            "法人主题分类": "准营准办",
+            "办理地点": "示范市政务服务中心 一楼A区，示范市人民大道88号",
+            "办理时间": "周一至周五 9:00-12:00，13:30-17:00",
+            "咨询方式": "0999-12345",
+            "监督投诉方式": "12345政务服务便民热线",
+            "审批结果类型": "证照",
+            "办理结果名称": "许可证",
+            "事项状态": "在用",
+        }
+        matters.append([row.get(h, "") for h in matter_headers])
+        for m in range(args.materials):
+            first = code if m == 0 else ""  # blank repeats the code above, as merged cells export
+            materials.append([first, f"材料{m + 1}", "原件", "纸质", 1, "必要", "", "申请人自备", "", "否", "如实填写"])
+    path = tmp / "bench.xlsx"
+    book.save(path)
+    print(f"生成工作簿                        {time.perf_counter() - t:7.2f} s  ({path.stat().st_size / 1e6:.1f} MB)")
+
+    seconds, peak, last = run(env, "import_matters", str(path))
+    print(f"import_matters（全部新增并发布）  {seconds:7.2f} s  峰值内存 {peak:7.0f} MB  {last}")
+    seconds, peak, last = run(env, "import_matters", str(path))
+    print(f"import_matters（再次导入，无变化） {seconds:7.2f} s  峰值内存 {peak:7.0f} MB  {last}")
+    seconds, peak, last = run(env, "export_matters", str(tmp / "export.xlsx"))
+    print(f"export_matters                    {seconds:7.2f} s  峰值内存 {peak:7.0f} MB  {last}")
+
+
+if __name__ == "__main__":
+    main()

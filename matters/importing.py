@@ -1,0 +1,940 @@
+"""Excel/CSV import and export of the catalog, the way departments actually work.
+
+Reading a workbook gives an ``ImportPlan``: row by row new / changed (with the changed
+columns) / unchanged / error, with every problem naming sheet, row, column and value. Nothing
+is written unless the whole plan is free of errors, and then all in one transaction:
+
+- changes become Wagtail revisions (never live writes behind Wagtail's back), published when
+  the importer may publish in that department and otherwise submitted to the review workflow;
+  records that are drafts stay drafts unless the row asks for 在用;
+- 事项状态 changes go through ``matters.lifecycle`` with the batch as their reason;
+- every touched matter gets a ``matters.import`` log entry naming the batch, and the batch
+  keeps the revisions before and after so it can be reverted as a whole.
+
+Columns a sheet leaves out are not touched; a column whose canonical value equals the record's
+is not touched either, so details the sheet does not show (a basis's full text, a material's
+blank form) survive an edit of the same matter in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from wagtail.log_actions import log
+from wagtail.models import Revision
+
+from permissions.grants import deferred_grants
+from permissions.models import Department
+from permissions.policy import policy_for
+
+from . import lifecycle, standards
+from .models import (
+    Fee,
+    HandlingPlace,
+    ImportBatch,
+    LegalBasis,
+    Material,
+    Matter,
+    MatterStatus,
+    MatterType,
+    Term,
+)
+from .resources import (
+    CODE,
+    MATERIAL_SHEET,
+    MATTER_SHEET,
+    BasisCell,
+    CellError,
+    FeeCell,
+    MaterialResource,
+    MatterResource,
+    PlaceCell,
+    canonical,
+    copies_of,
+    half_width,
+    plain,
+)
+from .terms import TermResolver, normalise
+
+IMPORT_ACTION = "matters.import"
+REVERT_ACTION = "matters.import_revert"
+MAX_ROWS = 50_000
+CHUNK = 500
+
+M2M_COLUMNS = ("exercise_levels", "handling_forms", "service_objects", "natural_themes", "legal_themes")
+SIMPLE_COLUMNS = (
+    "basic_code",
+    "name",
+    "matter_type",
+    "body_nature",
+    "power_source",
+    "acceptance_conditions",
+    "handling_type",
+    "statutory_limit",
+    "promised_limit",
+    "is_charged",
+    "visits",
+    "visit_reason",
+    "online_depth",
+    "consultation",
+    "complaint",
+    "result_type",
+    "result_name",
+)
+NOT_COMPARED = ("implementation_code", "department_code", "department_name", "status")
+TRANSITIONS = {
+    (MatterStatus.IN_FORCE, MatterStatus.SUSPENDED): "suspend",
+    (MatterStatus.SUSPENDED, MatterStatus.IN_FORCE): "resume",
+    (MatterStatus.IN_FORCE, MatterStatus.CANCELLED): "cancel",
+    (MatterStatus.SUSPENDED, MatterStatus.CANCELLED): "cancel",
+}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong format, missing sheet or headers)."""
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"“{self.sheet}”表" + (f"第{self.row}行" if self.row else "")
+        column = f"“{self.column}”列" if self.column else ""
+        value = f"（值：“{self.value[:40]}”）" if self.value else ""
+        return f"{where}{column}{value}：{self.message}"
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, object]]]  # (spreadsheet row number, {header: cell})
+
+
+@dataclass
+class RowPlan:
+    row: int
+    code: str
+    name: str
+    action: str = "unchanged"  # new, changed, unchanged, error
+    changed: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outcome: str = ""  # draft, publish, submit ("" when nothing is written)
+    transition: str = ""  # a lifecycle action for 事项状态
+    values: dict = field(default_factory=dict, repr=False)
+    materials: list[dict] | None = field(default=None, repr=False)
+    matter: Matter | None = field(default=None, repr=False)
+    department: Department | None = field(default=None, repr=False)
+    obj: Matter | None = field(default=None, repr=False)
+
+    OUTCOME_LABELS = {"draft": "保存为草稿", "publish": "直接发布", "submit": "提交审核"}
+    ACTION_LABELS = {"new": "新增", "changed": "变更", "unchanged": "无变化", "error": "有错误"}
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS[self.action]
+
+    @property
+    def outcome_label(self) -> str:
+        parts = [self.OUTCOME_LABELS.get(self.outcome, "")]
+        if self.transition:
+            parts.append({"suspend": "暂停", "resume": "恢复", "cancel": "取消"}[self.transition])
+        return "，".join(p for p in parts if p)
+
+
+@dataclass
+class ImportPlan:
+    file_name: str
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # not tied to a 事项 row
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.problems + [p for row in self.rows for p in row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def report(self) -> list[str]:
+        """The per-row report printed by the command and shown in the preview."""
+        lines = [str(p) for p in self.problems]
+        for row in self.rows:
+            head = f"第{row.row}行 {row.code} {row.name}：{row.action_label}"
+            if row.changed and row.action == "changed":
+                head += f"（{'、'.join(row.changed)}）"
+            if row.outcome_label and row.action in ("new", "changed"):
+                head += f" → {row.outcome_label}"
+            lines.append(head)
+            lines.extend(f"    错误：{p}" for p in row.errors)
+            lines.extend(f"    提示：{w}" for w in row.warnings)
+        lines.append(
+            f"合计：新增 {self.count('new')}，变更 {self.count('changed')}，无变化 {self.count('unchanged')}，"
+            f"错误 {len(self.errors)} 处。"
+        )
+        return lines
+
+
+# ---- reading files ----------------------------------------------------------------------
+
+
+def _header(value) -> str:
+    return plain(value).replace(" ", "").replace("*", "")
+
+
+def _sheet_from_rows(name: str, rows: Iterable[tuple]) -> Sheet:
+    rows = iter(rows)
+    headers: list[str] = []
+    for _number, values in rows:
+        if any(plain(v) for v in values):
+            headers = [_header(v) for v in values]
+            break
+    else:
+        return Sheet(name, [], [])
+    data = []
+    for number, values in rows:
+        if not any(plain(v) for v in values):
+            continue
+        if len(data) >= MAX_ROWS:
+            raise ImportFileError(f"“{name}”表超过{MAX_ROWS}行，请分批导入。")
+        data.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    return Sheet(name, headers, data)
+
+
+def read_workbook(content: bytes, file_name: str) -> dict[str, Sheet]:
+    """The sheets of an .xlsx workbook, or a CSV file as the 事项 sheet."""
+    lower = file_name.lower()
+    if lower.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或Excel工作簿（.xlsx）。")
+        rows = enumerate(csv.reader(io.StringIO(text)), start=1)
+        return {MATTER_SHEET: _sheet_from_rows(MATTER_SHEET, rows)}
+    if not lower.endswith(".xlsx"):
+        raise ImportFileError("只支持Excel工作簿（.xlsx）或CSV文件；旧版.xls请先另存为.xlsx。")
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(f"文件无法作为Excel工作簿打开（{type(exc).__name__}），请确认文件未损坏。") from None
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            title = _header(ws.title)
+            rows = ((number, row) for number, row in enumerate(ws.iter_rows(values_only=True), start=1))
+            sheets[title] = _sheet_from_rows(title, rows)
+    finally:
+        book.close()
+    return sheets
+
+
+# ---- the export representation of a matter ---------------------------------------------
+
+
+class Catalog:
+    """Caches for rendering matters and materials as sheet rows without a query per row."""
+
+    def __init__(self) -> None:
+        self.terms = {t.pk: t for t in Term.objects.all()}
+        self.types = {t.pk: t for t in MatterType.objects.all()}
+        self.departments = {d.pk: d for d in Department.objects.all()}
+
+    def contents(self, matters: list[Matter]) -> dict[int, dict]:
+        """Each matter's latest revision content (or its row, for one never revised)."""
+        ids = [m.latest_revision_id for m in matters if m.latest_revision_id]
+        by_revision = {}
+        for start in range(0, len(ids), CHUNK):
+            by_revision.update(Revision.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("pk", "content"))
+        result = {}
+        for matter in matters:
+            content = by_revision.get(matter.latest_revision_id)
+            if content is None:
+                content = matter.serializable_data()
+            result[matter.pk] = content
+        return result
+
+    def matter_row(self, matter: Matter, content: dict) -> dict:
+        terms = self.terms
+        term = terms.get
+        department = self.departments.get(matter.department_id)
+        fees = content.get("fees", [])
+        places = content.get("places", [])
+        return {
+            "implementation_code": matter.implementation_code,
+            "basic_code": content.get("basic_code", ""),
+            "name": content.get("name", ""),
+            "matter_type": self.types.get(content.get("matter_type")),
+            "department_code": department.credit_code if department else "",
+            "department_name": department.name if department else "",
+            "body_nature": term(content.get("body_nature")),
+            "power_source": term(content.get("power_source")),
+            "exercise_levels": [terms[pk] for pk in content.get("exercise_levels", []) if pk in terms],
+            "legal_bases": [
+                BasisCell(b["law_name"], b.get("document_number", ""), b.get("article", ""))
+                for b in content.get("legal_bases", [])
+            ],
+            "acceptance_conditions": content.get("acceptance_conditions", ""),
+            "handling_type": term(content.get("handling_type")),
+            "statutory_limit": content.get("statutory_limit"),
+            "promised_limit": content.get("promised_limit"),
+            "is_charged": content.get("is_charged", False),
+            "fee_standards": [FeeCell(f["name"], f["standard"]) for f in fees],
+            "fee_bases": [f["basis"] for f in fees],
+            "visits": content.get("visits", 0),
+            "visit_reason": content.get("visit_reason", ""),
+            "online_depth": term(content.get("online_depth")),
+            "handling_forms": [terms[pk] for pk in content.get("handling_forms", []) if pk in terms],
+            "service_objects": [terms[pk] for pk in content.get("service_objects", []) if pk in terms],
+            "natural_themes": [terms[pk] for pk in content.get("natural_themes", []) if pk in terms],
+            "legal_themes": [terms[pk] for pk in content.get("legal_themes", []) if pk in terms],
+            "places": [PlaceCell(p["name"], p.get("address", "")) for p in places],
+            "hours": places[0].get("hours", "") if places else "",
+            "consultation": content.get("consultation", ""),
+            "complaint": content.get("complaint", ""),
+            "result_type": term(content.get("result_type")),
+            "result_name": content.get("result_name", ""),
+            "status": matter.status,
+        }
+
+    @staticmethod
+    def material_rows(code: str, content: dict) -> list[dict]:
+        return [
+            {
+                "implementation_code": code,
+                "name": m["name"],
+                "material_type": m.get("material_type", "original"),
+                "material_form": m.get("material_form", "paper"),
+                "copies": copies_of(m),
+                "necessity": m.get("necessity", "required"),
+                "condition": m.get("condition", ""),
+                "source": m.get("source", "applicant"),
+                "source_note": m.get("source_note", ""),
+                "exempt": m.get("exempt", False),
+                "fill_instructions": m.get("fill_instructions", ""),
+            }
+            for m in content.get("materials", [])
+        ]
+
+
+def export_queryset(user):
+    """What the user may export: the matters they may see in the admin (all for None)."""
+    queryset = Matter.objects.all()
+    if user is not None:
+        queryset = policy_for(Matter).instances_user_has_any_permission_for(user, ["view", "change"])
+    return queryset.order_by("department__sort_order", "implementation_code")
+
+
+def export_databook(matters: Iterable[Matter]) -> tablib.Databook:
+    """Both sheets for these matters, as the import expects them."""
+    matters = list(matters)
+    catalog = Catalog()
+    matter_resource, material_resource = MatterResource(), MaterialResource()
+    matter_rows, material_rows = [], []
+    for start in range(0, len(matters), CHUNK):
+        chunk = matters[start : start + CHUNK]
+        contents = catalog.contents(chunk)
+        for matter in chunk:
+            content = contents[matter.pk]
+            matter_rows.append(catalog.matter_row(matter, content))
+            material_rows.extend(catalog.material_rows(matter.implementation_code, content))
+    first = matter_resource.export(queryset=matter_rows)
+    first.title = MATTER_SHEET
+    second = material_resource.export(queryset=material_rows)
+    second.title = MATERIAL_SHEET
+    return tablib.Databook([first, second])
+
+
+def export_xlsx(matters: Iterable[Matter]) -> bytes:
+    return export_databook(matters).export("xlsx")
+
+
+def export_csv(matters: Iterable[Matter]) -> bytes:
+    """The 事项 sheet only, UTF-8 with BOM so that Excel opens it in Chinese."""
+    return ("\ufeff" + export_databook(matters).sheets()[0].export("csv")).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """A blank workbook with the exact headers and one filled example row per sheet."""
+    example = {
+        "实施编码": "11990100000000114Y010099",
+        "基本编码": "000101001000",
+        "事项名称": "示例：食品经营许可",
+        "事项类型": "行政许可",
+        "实施主体编码": "11990100000000114Y",
+        "实施主体": "示范市市场监督管理局",
+        "实施主体性质": "法定机关",
+        "权力来源": "法定本级行使",
+        "行使层级": "市级",
+        "设定依据": "《中华人民共和国食品安全法》（主席令第21号）第三十五条",
+        "受理条件": "申请人具有与经营的食品品种、数量相适应的经营场所。",
+        "办件类型": "承诺件",
+        "法定办结时限": "20个工作日",
+        "承诺办结时限": 10,
+        "是否收费": "否",
+        "收费标准": "",
+        "收费依据": "",
+        "到办事现场次数": 1,
+        "必须现场办理原因说明": "须现场核验原件",
+        "网上办理深度": "Ⅲ级",
+        "办理形式": "窗口办理、网上办理",
+        "服务对象": "企业法人",
+        "自然人主题分类": "",
+        "法人主题分类": "准营准办",
+        "办理地点": "示范市政务服务中心 一楼A区，示范市人民大道88号",
+        "办理时间": "周一至周五 9:00-12:00，13:30-17:00",
+        "咨询方式": "0999-12345",
+        "监督投诉方式": "12345政务服务便民热线",
+        "审批结果类型": "证照",
+        "办理结果名称": "食品经营许可证",
+        "事项状态": "草稿",
+    }
+    materials = {
+        "实施编码": example["实施编码"],
+        "材料名称": "食品经营许可申请书",
+        "材料类型": "原件",
+        "材料形式": "纸质和电子",
+        "纸质份数": 1,
+        "必要性": "必要",
+        "适用情形": "",
+        "来源渠道": "申请人自备",
+        "来源渠道说明": "",
+        "免提交": "否",
+        "填报须知": "如实填写并签字盖章",
+    }
+    book = tablib.Databook()
+    for title, resource, row in (
+        (MATTER_SHEET, MatterResource(), example),
+        (MATERIAL_SHEET, MaterialResource(), materials),
+    ):
+        headers = [f.column_name for f in resource.fields.values()]
+        sheet = tablib.Dataset(headers=headers, title=title)
+        sheet.append([row.get(h, "") for h in headers])
+        book.add_sheet(sheet)
+    return book.export("xlsx")
+
+
+# ---- planning ---------------------------------------------------------------------------
+
+
+class Planner:
+    """Reads the sheets against the database and the user's rights; writes nothing."""
+
+    def __init__(self, user, file_name: str) -> None:
+        self.user = user
+        self.plan = ImportPlan(file_name)
+        self.resolver = TermResolver()
+        self.matter_resource = MatterResource(self.resolver)
+        self.material_resource = MaterialResource()
+        self.by_column = {f.column_name: f for f in self.matter_resource.fields.values()}
+        self.material_by_column = {f.column_name: f for f in self.material_resource.fields.values()}
+        self.catalog = Catalog()
+        self.departments = {d.credit_code: d for d in self.catalog.departments.values()}
+        self.policy = policy_for(Matter)
+        if user is None:
+            self.add_ids = self.publish_ids = None  # the system (command without --user) may do all
+        else:
+            self.add_ids = set(self.policy.departments_for_action(user, "add").values_list("pk", flat=True))
+            self.publish_ids = set(self.policy.departments_for_action(user, "publish").values_list("pk", flat=True))
+
+    # -- helpers
+    def _may(self, action: str, matter: Matter) -> bool:
+        return self.user is None or self.policy.user_has_permission_for_instance(self.user, action, matter)
+
+    def _may_publish(self, department: Department) -> bool:
+        return self.publish_ids is None or department.pk in self.publish_ids
+
+    def _check_headers(self, sheet: Sheet, required: Iterable[str], known: Iterable[str]) -> bool:
+        known = set(known)
+        seen = set()
+        ok = True
+        for header in sheet.headers:
+            if not header:
+                continue
+            if header in seen:
+                self.plan.problems.append(Problem(sheet.name, 1, header, "", "表头重复，请删除重复的列。"))
+                ok = False
+            seen.add(header)
+            if header not in known:
+                self.plan.ignored_columns.append(f"{sheet.name}：{header}")
+        for header in required:
+            if header not in seen:
+                self.plan.problems.append(
+                    Problem(sheet.name, 1, header, "", "缺少必需的列；请使用导入模板中的表头（须完全一致）。")
+                )
+                ok = False
+        return ok
+
+    def build(self, sheets: dict[str, Sheet]) -> ImportPlan:
+        matters_sheet = sheets.get(MATTER_SHEET)
+        if matters_sheet is None:
+            names = "、".join(sheets) or "无"
+            raise ImportFileError(f"工作簿中没有名为“{MATTER_SHEET}”的工作表（现有：{names}）。")
+        if not self._check_headers(matters_sheet, MatterResource.REQUIRED, self.by_column):
+            return self.plan
+        material_sheet = sheets.get(MATERIAL_SHEET)
+        materials: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+        if material_sheet is not None and material_sheet.rows:
+            if not self._check_headers(material_sheet, MaterialResource.REQUIRED, self.material_by_column):
+                return self.plan
+            materials = self._read_materials(material_sheet)
+
+        codes = [half_width(cells.get(CODE)).upper() for _, cells in matters_sheet.rows]
+        existing = {}
+        for start in range(0, len(codes), CHUNK):
+            for matter in Matter.objects.filter(implementation_code__in=codes[start : start + CHUNK]):
+                existing[matter.implementation_code] = matter
+        if self.user is not None:
+            self.policy.prefetch_for(self.user, list(existing.values()))
+        contents = self.catalog.contents(list(existing.values()))
+
+        seen: dict[str, int] = {}
+        for number, cells in matters_sheet.rows:
+            row = self._plan_row(matters_sheet, number, cells, existing, contents, materials, seen)
+            self.plan.rows.append(row)
+        planned = set(seen)
+        for code, rows in materials.items():
+            if code not in planned:
+                number = rows[0][0]
+                self.plan.problems.append(
+                    Problem(MATERIAL_SHEET, number, CODE, code, "该实施编码在“事项”表中没有对应的行。")
+                )
+        return self.plan
+
+    def _read_materials(self, sheet: Sheet) -> dict[str, list[tuple[int, dict]]]:
+        result: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+        last_code = ""
+        for number, cells in sheet.rows:
+            code = half_width(cells.get(CODE)).upper() or last_code  # blank repeats the code above (merged cells)
+            if not code:
+                self.plan.problems.append(Problem(sheet.name, number, CODE, "", "不能为空。"))
+                continue
+            last_code = code
+            values = {}
+            for column, fld in self.material_by_column.items():
+                if column == CODE or column not in sheet.headers:
+                    continue
+                try:
+                    values[fld.attribute] = fld.clean(cells)
+                except (CellError, ValueError) as exc:
+                    self.plan.problems.append(Problem(sheet.name, number, column, plain(cells.get(column)), str(exc)))
+            result[code].append((number, values))
+        return result
+
+    def _plan_row(self, sheet, number, cells, existing, contents, materials, seen) -> RowPlan:
+        code = half_width(cells.get(CODE)).upper()
+        row = RowPlan(row=number, code=code, name=plain(cells.get("事项名称")))
+
+        def error(column: str, message: str, value: str | None = None) -> None:
+            shown = plain(cells.get(column)) if value is None else value
+            row.errors.append(Problem(sheet.name, number, column, shown, message))
+
+        for column, fld in self.by_column.items():
+            if column not in sheet.headers:
+                continue
+            try:
+                row.values[fld.attribute] = fld.clean(cells)
+            except (CellError, ValueError) as exc:
+                error(column, str(exc))
+        if not code:
+            row.action = "error"
+            return row
+        if code in seen:
+            error(CODE, f"与第{seen[code]}行的实施编码重复。")
+        seen.setdefault(code, number)
+
+        department = self.departments.get(row.values.get("department_code", ""))
+        if "department_code" in row.values and department is None:
+            error("实施主体编码", "未知的实施主体编码：请填写本系统中部门的统一社会信用代码。")
+        elif department is not None:
+            row.department = department
+            if not department.is_active:
+                error("实施主体编码", f"部门“{department.name}”已停用。")
+            name = row.values.get("department_name")
+            if name and normalise(name) not in (normalise(department.name), normalise(department.short_name)):
+                error("实施主体", f"与实施主体编码对应的部门“{department.name}”不一致。")
+            if not code.startswith(department.credit_code):
+                error(CODE, f"实施编码应以实施主体的统一社会信用代码“{department.credit_code}”开头。")
+
+        matter = existing.get(code)
+        row.matter = matter
+        if matter is not None:
+            self._plan_existing(row, matter, contents[matter.pk], materials.get(code), error)
+        elif department is not None:
+            self._plan_new(row, department, materials.get(code), error)
+        if row.errors:
+            row.action = "error"
+        return row
+
+    # -- new and existing records
+    def _plan_new(self, row: RowPlan, department: Department, material_rows, error) -> None:
+        row.action = "new"
+        if self.add_ids is not None and department.pk not in self.add_ids:
+            error("实施主体编码", f"您没有在“{department.name}”新增事项的权限。")
+            return
+        status = row.values.get("status") or MatterStatus.DRAFT
+        if status in (MatterStatus.SUSPENDED, MatterStatus.CANCELLED):
+            error("事项状态", "新事项只能导入为草稿或在用。")
+            return
+        row.outcome = "draft"
+        if status == MatterStatus.IN_FORCE:
+            row.outcome = "publish" if self._may_publish(department) else "submit"
+        row.materials = [values for _, values in material_rows or []]
+        row.changed = [c for c, f in self.by_column.items() if f.attribute in row.values]
+        row.obj = self._build(Matter(department=department, implementation_code=row.code, live=False), row)
+        self._validate(row, error)
+
+    def _plan_existing(self, row: RowPlan, matter: Matter, content: dict, material_rows, error) -> None:
+        if not self._may("change", matter):
+            error(CODE, f"该事项属于“{matter.department}”，您没有修改它的权限。")
+            return
+        if row.department is not None and row.department.pk != matter.department_id:
+            error("实施主体编码", f"该事项的实施主体是“{matter.department}”，不能通过导入变更实施主体。")
+            return
+        current = self.catalog.matter_row(matter, content)
+        for column, fld in self.by_column.items():
+            attribute = fld.attribute
+            if (
+                attribute in row.values
+                and attribute not in NOT_COMPARED
+                and canonical(fld, row.values[attribute]) != canonical(fld, current[attribute])
+            ):
+                row.changed.append(column)
+        if material_rows is not None:
+            incoming = [values for _, values in material_rows]
+            mine = Catalog.material_rows(matter.implementation_code, content)
+            if self._material_canon(incoming) != self._material_canon(mine, like=incoming):
+                row.changed.append("申请材料")
+            row.materials = incoming
+        status = row.values.get("status") or ""
+        if status and status != matter.status:
+            row.changed.append("事项状态")
+        if not row.changed:
+            row.action = "unchanged"
+            return
+        row.action = "changed"
+        if matter.status == MatterStatus.CANCELLED:
+            error("事项状态", "已取消的事项不能再通过导入修改。")
+            return
+        content_changed = any(c != "事项状态" for c in row.changed)
+        if status and status != matter.status:
+            if status == MatterStatus.DRAFT:
+                error("事项状态", f"事项当前为“{matter.get_status_display()}”，不能改回草稿。")
+            elif matter.status == MatterStatus.DRAFT and status != MatterStatus.IN_FORCE:
+                error("事项状态", "草稿事项只能导入为在用（发布），不能暂停或取消。")
+            elif matter.status != MatterStatus.DRAFT:
+                row.transition = TRANSITIONS.get((matter.status, status), "")
+                if not row.transition:
+                    error("事项状态", f"不能从“{matter.get_status_display()}”变为该状态。")
+                elif self.user is not None and not lifecycle.may_change_state(self.user, matter):
+                    error("事项状态", "您没有变更该事项状态的权限。")
+        wants_live = matter.live or status == MatterStatus.IN_FORCE
+        if content_changed or (matter.status == MatterStatus.DRAFT and status == MatterStatus.IN_FORCE):
+            if not wants_live:
+                row.outcome = "draft"
+            elif self.user is None or self._may("publish", matter):
+                row.outcome = "publish"
+            else:
+                row.outcome = "submit"
+            if matter.workflow_in_progress:
+                error(CODE, "该事项正在审核中，请待审核结束后再导入修改。")
+                return
+            row.obj = self._build(matter.get_latest_revision_as_object(), row, only=row.changed)
+            self._validate(row, error)
+
+    def _material_canon(self, rows: list[dict], like: list[dict] | None = None) -> list[tuple]:
+        """Materials as comparable tuples, over the columns the sheet has."""
+        attributes = [f.attribute for f in self.material_by_column.values() if f.attribute != "implementation_code"]
+        if like is not None:
+            present = set().union(*(r.keys() for r in like)) if like else set(attributes)
+            attributes = [a for a in attributes if a in present]
+        fields_by_attr = {f.attribute: f for f in self.material_by_column.values()}
+        return [tuple(canonical(fields_by_attr[a], r.get(a)) for a in attributes if a in r) for r in rows]
+
+    # -- building the object the revision is made from
+    def _build(self, obj: Matter, row: RowPlan, only: list[str] | None = None) -> Matter:
+        values = row.values
+        columns = set(only) if only is not None else None
+
+        def wanted(attribute: str) -> bool:
+            if attribute not in values:
+                return False
+            column = self.matter_resource.fields[attribute].column_name
+            return columns is None or column in columns
+
+        for attribute in SIMPLE_COLUMNS:
+            if wanted(attribute):
+                setattr(obj, attribute, values[attribute])
+        for attribute in M2M_COLUMNS:
+            if wanted(attribute):
+                getattr(obj, attribute).set(values[attribute])
+        if wanted("legal_bases"):
+            old = {(b.law_name, b.article): b for b in obj.legal_bases.all()}
+            obj.legal_bases = [
+                LegalBasis(
+                    law_name=b.law_name,
+                    document_number=b.document_number,
+                    article=b.article,
+                    text=getattr(old.get((b.law_name, b.article)), "text", ""),
+                )
+                for b in values["legal_bases"]
+            ]
+        if wanted("fee_standards") or wanted("fee_bases"):
+            old_fees = list(obj.fees.all())
+            standards_ = values.get("fee_standards", [FeeCell(f.name, f.standard) for f in old_fees])
+            bases = values.get("fee_bases", [f.basis for f in old_fees])
+            old_by_name = {f.name: f for f in old_fees}
+            fees = []
+            for i, cell in enumerate(standards_):
+                name = cell.name or f"{obj.name}收费"[:200]
+                previous = old_by_name.get(name)
+                basis = bases[i] if i < len(bases) else (bases[-1] if bases else "")
+                fees.append(
+                    Fee(
+                        name=name,
+                        standard=cell.standard,
+                        basis=basis[:300],
+                        reducible=getattr(previous, "reducible", False),
+                        reduction_basis=getattr(previous, "reduction_basis", ""),
+                    )
+                )
+            obj.fees = fees
+        if wanted("places") or wanted("hours"):
+            old_places = list(obj.places.all())
+            cells = values.get("places", [PlaceCell(p.name, p.address) for p in old_places])
+            by_name = {p.name: p for p in old_places}
+            places = []
+            for cell in cells:
+                previous = by_name.get(cell.name)
+                hours = values["hours"] if "hours" in values else getattr(previous, "hours", "")
+                places.append(
+                    HandlingPlace(
+                        name=cell.name,
+                        address=cell.address or getattr(previous, "address", ""),
+                        phone=getattr(previous, "phone", ""),
+                        hours=hours,
+                        directions=getattr(previous, "directions", ""),
+                    )
+                )
+            obj.places = places
+        if row.materials is not None and (columns is None or "申请材料" in columns):
+            old = defaultdict(list)
+            for material in obj.materials.all():
+                old[material.name].append(material)
+            new = []
+            for data in row.materials:
+                previous = old[data.get("name", "")].pop(0) if old.get(data.get("name", "")) else None
+                material = Material(
+                    **{
+                        f.name: getattr(previous, f.name)
+                        for f in Material._meta.concrete_fields
+                        if previous is not None and f.name not in ("id", "matter", "sort_order")
+                    }
+                )
+                for attribute, value in data.items():
+                    if attribute == "copies":
+                        self._apply_copies(material, value)
+                    else:
+                        setattr(material, attribute, value)
+                new.append(material)
+            obj.materials = new
+        return obj
+
+    @staticmethod
+    def _apply_copies(material: Material, copies: tuple[int | None, int | None]) -> None:
+        first, second = copies
+        if first is None and second is None:
+            return
+        if second is not None:
+            material.original_copies, material.copy_copies = first or 0, second
+        elif material.material_type == "copy":
+            material.original_copies, material.copy_copies = 0, first
+        else:
+            material.original_copies = first
+            if material.material_type == "original":
+                material.copy_copies = 0
+
+    def _validate(self, row: RowPlan, error) -> None:
+        obj = row.obj
+        labels = {f.attribute: c for c, f in self.by_column.items()}
+        try:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = labels.get(name) or (obj._meta.get_field(name).verbose_name if name != "__all__" else "")
+                for message in messages:
+                    error(str(column), message, "")
+        for kind, items in (("材料", obj.materials.all()), ("依据", obj.legal_bases.all())):
+            for item in items:
+                try:
+                    item.full_clean(exclude=["matter"])
+                except ValidationError as exc:
+                    for name, messages in exc.message_dict.items():
+                        label = item._meta.get_field(name).verbose_name if name != "__all__" else kind
+                        error(MATERIAL_SHEET if kind == "材料" else "设定依据", f"{label}：{'；'.join(messages)}", "")
+        issues = standards.check(obj)
+        for issue in issues:
+            if issue.is_error and row.outcome in ("publish", "submit"):
+                error(issue.field, issue.message + "（发布或提交审核前须改正；仅保存草稿时可暂不改正）", "")
+            elif not issue.is_error or row.outcome == "draft":
+                row.warnings.append(f"{issue.field}：{issue.message}")
+
+
+def plan_import(content: bytes, file_name: str, user) -> ImportPlan:
+    """Read a workbook and say what importing it would do; writes nothing."""
+    try:
+        sheets = read_workbook(content, file_name)
+        return Planner(user, file_name).build(sheets)
+    except ImportFileError as exc:
+        plan = ImportPlan(file_name)
+        plan.problems.append(Problem(file_name, None, "", "", str(exc)))
+        return plan
+
+
+# ---- applying ---------------------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("导入文件有错误，未写入任何数据。")
+        self.plan = plan
+
+
+def apply_plan(plan: ImportPlan, user) -> ImportBatch:
+    """Write a plan without errors, all or nothing; returns the batch."""
+    if not plan.ok:
+        raise ImportRefused(plan)
+    with transaction.atomic(), deferred_grants():
+        batch = ImportBatch.objects.create(
+            user=user,
+            file_name=plan.file_name[:255],
+            created=plan.count("new"),
+            updated=plan.count("changed"),
+            unchanged=plan.count("unchanged"),
+        )
+        items = []
+        for row in plan.rows:
+            if row.action in ("new", "changed"):
+                items.append(_apply_row(row, user, batch))
+        batch.items = items
+        batch.save(update_fields=["items"])
+    return batch
+
+
+def _apply_row(row: RowPlan, user, batch: ImportBatch) -> dict:
+    matter = row.matter
+    item = {
+        "matter": None,
+        "created": matter is None,
+        "before_revision": matter.latest_revision_id if matter else None,
+        "before_live_revision": matter.live_revision_id if matter else None,
+        "before_status": matter.status if matter else None,
+        "after_revision": None,
+    }
+    obj = row.obj
+    if obj is not None:
+        if obj.pk is None or not obj.live:
+            obj.save()
+        revision = obj.save_revision(user=user, log_action=True)
+        item["after_revision"] = revision.pk
+        if row.outcome == "publish":
+            revision.publish(user=user)
+        matter = Matter.objects.get(pk=obj.pk)
+        if row.outcome == "submit":
+            workflow = matter.get_workflow()
+            if workflow is not None:
+                workflow.start(matter, user)
+    item["matter"] = matter.pk
+    if row.transition:
+        lifecycle.change_state(matter, user, row.transition, batch.reason, system=user is None)
+    log(
+        instance=matter,
+        action=IMPORT_ACTION,
+        user=user,
+        data={"batch": batch.pk, "reason": batch.reason, "changed": row.changed, "outcome": row.outcome_label},
+    )
+    return item
+
+
+def import_file(content: bytes, file_name: str, user, dry_run: bool = False) -> tuple[ImportPlan, ImportBatch | None]:
+    plan = plan_import(content, file_name, user)
+    if dry_run or not plan.ok:
+        return plan, None
+    return plan, apply_plan(plan, user)
+
+
+# ---- reverting a batch ------------------------------------------------------------------
+
+
+class RevertError(Exception):
+    pass
+
+
+def revert_batch(batch: ImportBatch, user) -> int:
+    """Undo a whole batch: created matters are deleted, changed ones get back their earlier
+    content (as a new revision, published if it was published) and status. Refused, with
+    nothing written, when any matter was changed again after the import."""
+    if batch.reverted_at:
+        raise RevertError("该批次已撤销。")
+    policy = policy_for(Matter)
+    with transaction.atomic():
+        matters = Matter.objects.select_for_update().in_bulk([i["matter"] for i in batch.items])
+        problems = []
+        for item in batch.items:
+            matter = matters.get(item["matter"])
+            if matter is None:
+                continue
+            if item["after_revision"] and matter.latest_revision_id != item["after_revision"]:
+                problems.append(f"“{matter.name}”在导入后又被修改过")
+            action = "delete" if item["created"] else "change"
+            if user is not None and not policy.user_has_permission_for_instance(user, action, matter):
+                problems.append(f"您没有{'删除' if item['created'] else '修改'}“{matter.name}”的权限")
+        if problems:
+            raise RevertError("不能整批撤销：" + "；".join(problems[:10]) + "。未做任何更改。")
+        reason = f"撤销{batch}"
+        for item in batch.items:
+            matter = matters.get(item["matter"])
+            if matter is None:
+                continue
+            if matter.workflow_in_progress:
+                matter.current_workflow_state.cancel(user=user)
+            if item["created"]:
+                matter.delete()
+                continue
+            if item["after_revision"] and item["before_revision"]:
+                before = Revision.objects.get(pk=item["before_revision"])
+                obj = matter.with_content_json(before.content)
+                if not matter.live:
+                    obj.save()
+                revision = obj.save_revision(user=user, log_action=True)
+                if matter.live_revision_id == item["after_revision"]:
+                    revision.publish(user=user)
+            if item["before_status"] and matter.status != item["before_status"]:
+                Matter.objects.filter(pk=matter.pk).update(status=item["before_status"])
+            log(instance=matter, action=REVERT_ACTION, user=user, data={"batch": batch.pk, "reason": reason})
+        batch.reverted_at = timezone.now()
+        batch.reverted_by = user
+        batch.save(update_fields=["reverted_at", "reverted_by"])
+    return len(batch.items)
