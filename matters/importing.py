@@ -25,14 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import tablib
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
-from wagtail.models import Revision
+from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from permissions.grants import deferred_grants
+from permissions.grants import deferred_grants, records_saved
 from permissions.models import Department
 from permissions.policy import policy_for
 
@@ -739,6 +741,10 @@ class Planner:
                     )
                 )
             obj.places = places
+        if obj.pk is None:
+            for relation in CHILD_RELATIONS:  # known empty: no query when serialised
+                if not getattr(obj, relation).is_deferring:
+                    setattr(obj, relation, [])
         if row.materials is not None and (columns is None or "申请材料" in columns):
             old = defaultdict(list)
             for material in obj.materials.all():
@@ -780,7 +786,10 @@ class Planner:
         obj = row.obj
         labels = {f.attribute: c for c, f in self.by_column.items()}
         try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            # Foreign keys were resolved from the database already; re-checking each one
+            # would cost a query per key per row.
+            related = [f.name for f in Matter._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 column = labels.get(name) or (obj._meta.get_field(name).verbose_name if name != "__all__" else "")
@@ -789,7 +798,7 @@ class Planner:
         for kind, items in (("材料", obj.materials.all()), ("依据", obj.legal_bases.all())):
             for item in items:
                 try:
-                    item.full_clean(exclude=["matter"])
+                    item.full_clean(exclude=["matter", "blank_form", "sample"] if kind == "材料" else ["matter"])
                 except ValidationError as exc:
                     for name, messages in exc.message_dict.items():
                         label = item._meta.get_field(name).verbose_name if name != "__all__" else kind
@@ -834,13 +843,121 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
             updated=plan.count("changed"),
             unchanged=plan.count("unchanged"),
         )
-        items = []
-        for row in plan.rows:
-            if row.action in ("new", "changed"):
-                items.append(_apply_row(row, user, batch))
+        items = _create_new([row for row in plan.rows if row.action == "new"], user, batch)
+        with disable_reference_index_auto_update():
+            for row in plan.rows:
+                if row.action == "changed":
+                    items.append(_apply_row(row, user, batch))
+                    ReferenceIndex.create_or_update_for_object(Matter.objects.get(pk=items[-1]["matter"]))
         batch.items = items
         batch.save(update_fields=["items"])
     return batch
+
+
+CHILD_RELATIONS = ("legal_bases", "materials", "steps", "fees", "places", "faqs")
+
+
+def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
+    """Create the new matters of a batch in bulk, with exactly what Wagtail's create-and-
+    publish would leave behind: the row, its children and choices, a revision that is the
+    latest (and, when published, the live) one, and the log entries (创建, 发布, 生效, 导入).
+
+    Creating ten thousand matters through the per-object path costs some 150 queries each;
+    here it is a few dozen queries per 500 matters. Changes to existing matters keep the
+    per-object path (revisions compared, workflows, signals).
+    """
+    if not rows:
+        return []
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(Matter)
+    objs = [row.obj for row in rows]
+    for row, obj in zip(rows, objs, strict=True):
+        publish = row.outcome == "publish"
+        obj.live = publish
+        obj.has_unpublished_changes = not publish
+        obj.first_published_at = obj.last_published_at = now if publish else None
+        obj.status = MatterStatus.IN_FORCE if publish else MatterStatus.DRAFT
+        obj.version = 1 if publish else 0
+        standards.apply_results(obj)
+    for start in range(0, len(objs), CHUNK):
+        chunk = objs[start : start + CHUNK]
+        Matter.objects.bulk_create(chunk)
+        for relation in CHILD_RELATIONS:
+            children = []
+            for obj in chunk:
+                for order, child in enumerate(getattr(obj, relation).all()):
+                    child.matter = obj
+                    child.sort_order = order
+                    children.append(child)
+            if children:
+                type(children[0]).objects.bulk_create(children)
+        for name in M2M_COLUMNS:
+            through = getattr(Matter, name).through
+            links = [through(matter_id=obj.pk, term_id=term.pk) for obj in chunk for term in getattr(obj, name).all()]
+            through.objects.bulk_create(links)
+        revisions = Revision.objects.bulk_create(
+            [
+                Revision(
+                    content_type=content_type,
+                    base_content_type=content_type,
+                    object_id=str(obj.pk),
+                    user=user,
+                    created_at=now,
+                    content=obj.serializable_data(),
+                    object_str=str(obj)[:255],
+                )
+                for obj in chunk
+            ]
+        )
+        entries = []
+        for obj, revision, row in zip(chunk, revisions, rows[start : start + CHUNK], strict=True):
+            obj.latest_revision = revision
+            obj.live_revision = revision if obj.live else None
+            logged = [("wagtail.create", {}, revision)]
+            if obj.live:
+                logged += [
+                    ("wagtail.publish", {}, revision),
+                    (lifecycle.ENTER_FORCE, {"reason": "首次发布", "version": 1}, revision),
+                ]
+            logged.append((IMPORT_ACTION, _import_data(batch, row), None))
+            entries += [
+                ModelLogEntry(
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    label=str(obj)[:255],
+                    action=action,
+                    data=data,
+                    timestamp=now,
+                    user=user,
+                    revision=revision,
+                    content_changed=action != IMPORT_ACTION,
+                )
+                for action, data, revision in logged
+            ]
+        Matter.objects.bulk_update(chunk, ["latest_revision", "live_revision"])
+        ModelLogEntry.objects.bulk_create(entries)
+        records_saved(Matter, [obj.pk for obj in chunk])
+    items = []
+    for row, obj in zip(rows, objs, strict=True):
+        if row.outcome == "submit":
+            workflow = obj.get_workflow()
+            if workflow is not None:
+                workflow.start(Matter.objects.get(pk=obj.pk), user)
+        items.append(
+            {
+                "matter": obj.pk,
+                "created": True,
+                "before_revision": None,
+                "before_live_revision": None,
+                "before_status": None,
+                "after_revision": obj.latest_revision_id,
+            }
+        )
+    return items
+
+
+def _import_data(batch: ImportBatch, row: RowPlan) -> dict:
+    return {"batch": batch.pk, "reason": batch.reason, "changed": row.changed, "outcome": row.outcome_label}
 
 
 def _apply_row(row: RowPlan, user, batch: ImportBatch) -> dict:
@@ -869,12 +986,7 @@ def _apply_row(row: RowPlan, user, batch: ImportBatch) -> dict:
     item["matter"] = matter.pk
     if row.transition:
         lifecycle.change_state(matter, user, row.transition, batch.reason, system=user is None)
-    log(
-        instance=matter,
-        action=IMPORT_ACTION,
-        user=user,
-        data={"batch": batch.pk, "reason": batch.reason, "changed": row.changed, "outcome": row.outcome_label},
-    )
+    log(instance=matter, action=IMPORT_ACTION, user=user, data=_import_data(batch, row))
     return item
 
 

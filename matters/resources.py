@@ -198,14 +198,20 @@ class TermWidget(widgets.Widget):
 
 
 class MatterTypeWidget(widgets.Widget):
+    def __init__(self) -> None:
+        super().__init__()
+        self._types: list[MatterType] | None = None
+
     def clean(self, value, row=None, **kwargs) -> MatterType:
         text = normalise(plain(value))
         if not text:
             raise CellError("不能为空。")
-        for matter_type in MatterType.objects.all():
+        if self._types is None:  # once per resource, i.e. per import
+            self._types = list(MatterType.objects.all())
+        for matter_type in self._types:
             if text in (normalise(matter_type.name), normalise(matter_type.code)):
                 return matter_type
-        names = "、".join(MatterType.objects.values_list("name", flat=True))
+        names = "、".join(t.name for t in self._types)
         raise CellError(f"无法识别“{plain(value)}”；可选值为：{names}。")
 
     def render(self, value, obj=None, **kwargs) -> str:

@@ -286,6 +286,15 @@ def _on_owned_saved(sender, instance, raw=False, **kwargs) -> None:
     grant_record(instance)
 
 
+def records_saved(model, pks) -> None:
+    """For writes that send no post_save (bulk_create): grant as a save would have."""
+    pending = getattr(_deferred, "pending", None)
+    if pending is not None:
+        pending[model].update(pks)
+    else:
+        grant_records(model, pks)
+
+
 def connect_owned_model(model) -> None:
     """Keep grants in step whenever a record of this model is saved (created or moved)."""
     post_save.connect(_on_owned_saved, sender=model, dispatch_uid=f"grants-{model._meta.label}")

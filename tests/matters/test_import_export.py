@@ -385,3 +385,29 @@ def test_revert_is_refused_when_a_matter_changed_since(world):
     with pytest.raises(RevertError, match="导入后又被修改过"):
         revert_batch(batch, admin)
     assert Matter.objects.filter(pk=matter.pk).exists()
+
+
+def test_imported_matters_are_like_ones_made_in_the_admin(client, world):
+    """New rows are written in bulk; they must still have what the admin path leaves behind."""
+    reviewer = world.users["reviewer"]
+    MembershipFactory(user=reviewer, department=world.dept_a, role="owner")
+    rows = [new_row(world.dept_a, 61, 事项状态="在用"), new_row(world.dept_a, 62)]
+    plan, _ = import_file(workbook(rows, [material(rows[0]["实施编码"], "申请表")]), "x.xlsx", reviewer)
+    assert plan.ok, plan.report()
+    live = Matter.objects.get(name="导入的事项61")
+    assert live.live and live.status == MatterStatus.IN_FORCE and live.version == 1
+    assert live.live_revision_id == live.latest_revision_id and not live.has_unpublished_changes
+    assert live.latest_revision.as_object().materials.get().name == "申请表"
+    actions = set(ModelLogEntry.objects.filter(object_id=str(live.pk)).values_list("action", flat=True))
+    assert actions == {"wagtail.create", "wagtail.publish", "matters.enter_force", "matters.import"}
+    assert live.check_errors == 0 and live.completeness > 0
+    draft = Matter.objects.get(name="导入的事项62")
+    assert not draft.live and draft.status == MatterStatus.DRAFT and draft.has_unpublished_changes
+    # Grants were made: the department's owner edits it, the other department's cannot.
+    client.force_login(world.users["owner"])
+    edit = reverse(Matter.snippet_viewset.get_url_name("edit"), args=[live.pk])
+    assert client.get(edit).status_code == 200
+    client.force_login(world.users["owner_b"])
+    assert client.get(edit).status_code in (302, 403, 404)
+    # The public catalog shows the published one at once.
+    assert "导入的事项61" in client.get("/matters/").content.decode()
