@@ -54,6 +54,19 @@ def _pending_dir() -> Path:
     return path
 
 
+class CatalogBreadcrumbsMixin:
+    """Home › 事项 › this page, as Wagtail's own views show it."""
+
+    _show_breadcrumbs = True
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "首页"},
+            {"url": reverse(Matter.snippet_viewset.get_url_name("list")), "label": "事项"},
+            {"url": "", "label": self.page_title},
+        ]
+
+
 def _may_import(user) -> bool:
     return policy_for(Matter).user_has_permission(user, "add") or policy_for(Matter).user_has_permission(user, "change")
 
@@ -79,7 +92,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ImportView(WagtailAdminTemplateMixin, FormView):
+class ImportView(CatalogBreadcrumbsMixin, WagtailAdminTemplateMixin, FormView):
     """Upload a workbook and preview row by row what importing it would do."""
 
     template_name = "matters/admin/import.html"
@@ -175,7 +188,7 @@ class ExportView(View):
         return _attachment(export_xlsx(queryset), f"事项清单-{stamp}.xlsx", XLSX)
 
 
-class BatchListView(WagtailAdminTemplateMixin, ListView):
+class BatchListView(CatalogBreadcrumbsMixin, WagtailAdminTemplateMixin, ListView):
     """Import batches: one's own, or all for those who may change every department's matters."""
 
     template_name = "matters/admin/import_batches.html"
