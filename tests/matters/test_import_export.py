@@ -45,7 +45,8 @@ def workbook(matters: list[dict], materials: list[dict] = (), *, headers=None) -
 def new_row(dept, serial: int = 1, **cells) -> dict:
     """A complete, standards-compliant new matter as a department would type it."""
     row = {
-        "实施编码": f"{dept.credit_code}01{serial:04d}",
+        # 99 keeps these codes apart from the factories' (type segment 01), whatever the sequence.
+        "实施编码": f"{dept.credit_code}99{serial:04d}",
         "基本编码": f"0001010{serial:05d}",
         "事项名称": f"导入的事项{serial}",
         "事项类型": "行政许可",
@@ -249,7 +250,7 @@ def test_real_world_cell_forms(world):
     both = material(row["实施编码"], "居民身份证", 纸质份数="原件1份、复印件2份", 材料类型="原件和复印件")
     plan, _ = import_file(workbook([row], [both]), "x.xlsx", admin)
     assert plan.ok, plan.report()
-    matter = Matter.objects.get(implementation_code=f"{world.dept_a.credit_code}010007")
+    matter = Matter.objects.get(implementation_code=f"{world.dept_a.credit_code}990007")
     assert matter.live and matter.status == MatterStatus.IN_FORCE
     assert (matter.promised_limit, matter.visits, matter.is_charged) == (0, 0, True)
     assert [(f.name, f.standard) for f in matter.fees.all()] == [("工本费", "20元/证")]
