@@ -311,6 +311,10 @@ def test_admin_export_respects_the_policy(client, world):
     response = client.get(reverse("matters_export"), {"status": "draft"})
     names = [c.value for c in load_workbook(io.BytesIO(response.content))["事项"]["C"][1:]]
     assert names == ["甲局草稿事项"]
+    # CSV (the 事项 sheet) opens in Chinese Excel: UTF-8 with a byte-order mark.
+    response = client.get(reverse("matters_export"), {"format": "csv"})
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff实施编码,") and "甲局在用事项" in text and "乙局在用事项" not in text
     client.force_login(world.users["nodept"])
     assert client.get(reverse("matters_import")).status_code in (302, 403)
 
