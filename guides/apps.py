@@ -9,6 +9,8 @@ class GuidesConfig(AppConfig):
     def ready(self) -> None:
         from permissions.grants import register_department_section
 
+        from . import reviews
         from .models import GuideIndexPage, GuideSectionPage
 
         register_department_section(GuideIndexPage, "办事指南", "guides", GuideSectionPage)
+        reviews.connect_signals()

@@ -470,6 +470,39 @@ class Matter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Depar
     def is_public(self) -> bool:
         return self.live and self.status == MatterStatus.IN_FORCE
 
+    @classmethod
+    def with_elements(cls, queryset: models.QuerySet[Matter] | None = None) -> models.QuerySet[Matter]:
+        """The queryset a page needs to show every public element of its matters.
+
+        A fixed number of queries however many materials, steps or fees a matter has; the
+        catalog's matter page, service guides and bundle guides all read through it.
+        """
+        queryset = cls._default_manager.all() if queryset is None else queryset
+        return queryset.select_related(
+            "department",
+            "matter_type",
+            "handling_type",
+            "online_depth",
+            "power_source",
+            "body_nature",
+            "entrusting_department",
+            "service_scope",
+            "result_type",
+            "result_sample",
+        ).prefetch_related(
+            "legal_bases",
+            "steps",
+            "fees",
+            "places",
+            "faqs",
+            "exercise_levels",
+            "handling_forms",
+            "service_objects",
+            "natural_themes",
+            "legal_themes",
+            models.Prefetch("materials", queryset=Material.objects.select_related("blank_form", "sample")),
+        )
+
 
 class LegalBasis(Orderable):
     """设定依据: one law or regulation article the matter rests on."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -18,7 +18,7 @@ from wagtail.models import Page
 from permissions.models import Department, DepartmentLevel
 
 from . import changelog
-from .models import Material, Matter, MatterType, Term, Vocabulary
+from .models import Matter, MatterType, Term, Vocabulary
 
 PER_PAGE = 20
 
@@ -129,23 +129,7 @@ class MatterCatalogPage(RoutablePageMixin, Page):
     @path("item/<str:code>/", name="matter")
     def matter(self, request, code: str):
         matter = get_object_or_404(
-            public_matters()
-            .select_related(
-                "power_source", "body_nature", "entrusting_department", "service_scope", "result_type", "result_sample"
-            )
-            .prefetch_related(
-                "legal_bases",
-                "steps",
-                "fees",
-                "places",
-                "faqs",
-                "exercise_levels",
-                "handling_forms",
-                "service_objects",
-                "natural_themes",
-                "legal_themes",
-                Prefetch("materials", queryset=Material.objects.select_related("blank_form", "sample")),
-            ),
+            Matter.with_elements(public_matters()),
             implementation_code=code,
         )
         return self.render(

@@ -51,6 +51,7 @@ class SyncReport:
     grants_removed: int = 0
     sections_created: int = 0
     page_permissions_added: int = 0
+    workflows_created: int = 0
 
     def merge(self, other: SyncReport) -> None:
         for name in self.__dataclass_fields__:
@@ -358,6 +359,7 @@ def ensure_department_sections(department) -> SyncReport:
             codename__in={c for codes in ROLE_PAGE_PERMISSIONS.values() for c in codes},
         )
     }
+    sections = []
     for spec in section_specs:
         section = spec.section_model.objects.filter(department=department).first()
         if section is None:
@@ -378,6 +380,40 @@ def ensure_department_sections(department) -> SyncReport:
                     group_id=group_id, page=section.page_ptr, permission=page_perms[codename]
                 )
                 report.page_permissions_added += int(created)
+        sections.append(section)
+    report.merge(ensure_department_workflow(department, sections))
+    return report
+
+
+def department_workflow_name(department) -> str:
+    return f"{department.short_name}审核流程（{department.credit_code}）"
+
+
+def ensure_department_workflow(department, sections) -> SyncReport:
+    """Give the department's sections their own review workflow (first time only).
+
+    One Wagtail workflow per department, with one group-approval task for the department's
+    reviewer group: the content owner submits, a reviewer of the same department approves or
+    asks for changes. Administrators may add steps later; an existing assignment is kept.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    report = SyncReport()
+    unassigned = [s for s in sections if not WorkflowPage.objects.filter(page_id=s.pk).exists()]
+    if not unassigned:
+        return report
+    reviewer_group_id = _role_groups().get(department.pk, {}).get(Role.REVIEWER)
+    name = department_workflow_name(department)
+    workflow = Workflow.objects.filter(name=name).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=name, active=True)
+        task = GroupApprovalTask.objects.create(name=f"{department.short_name}审核员审核")
+        if reviewer_group_id is not None:
+            task.groups.add(reviewer_group_id)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        report.workflows_created += 1
+    for section in unassigned:
+        WorkflowPage.objects.create(page_id=section.pk, workflow=workflow)
     return report
 
 
@@ -390,7 +426,20 @@ def remove_empty_department_sections(department) -> int:
                 continue
             section.delete()
             removed += 1
+    _remove_unused_department_workflow(department)
     return removed
+
+
+def _remove_unused_department_workflow(department) -> None:
+    from wagtail.models import Workflow
+
+    workflow = Workflow.objects.filter(name=department_workflow_name(department)).first()
+    if workflow is not None and not workflow.workflow_pages.exists() and not workflow.workflow_states.exists():
+        tasks = [wt.task for wt in workflow.workflow_tasks.select_related("task")]
+        workflow.delete()
+        for task in tasks:
+            if not task.workflow_tasks.exists() and not task.task_states.exists():
+                task.delete()
 
 
 def on_department_role_deleted(sender, instance, **kwargs) -> None:

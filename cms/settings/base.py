@@ -234,3 +234,6 @@ LOGGING = {
 
 # Demo accounts (manage.py load_demo)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Shifan@2026demo")
+# Where ``make run`` serves the demo: ``load_demo`` points the default Wagtail site here, so
+# absolute links (the QR code on printed notices) open. Production sets its Site in the admin.
+DEMO_SITE_URL = env.str("DEMO_SITE_URL", default="http://127.0.0.1:8000")

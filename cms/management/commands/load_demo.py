@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Site
 
 from cms import demo_data
 from cms.demo_catalog import load_catalog
+from cms.demo_guides import load_guides
+from guides.models import BundleGuidePage, GuidePage
 from matters.models import Matter
-from permissions.grants import deferred_grants, ensure_global_roles, global_role_group
+from permissions.grants import (
+    deferred_grants,
+    ensure_department_sections,
+    ensure_global_roles,
+    global_role_group,
+)
 from permissions.models import Department, Membership
 
 REASON = "演示数据"
@@ -28,9 +38,13 @@ class Command(BaseCommand):
         departments = self._departments()
         created_users = self._users(departments)
         created_matters = self._matters(departments)
+        guides = load_guides(get_user_model().objects.get(username="admin"))
+        self._site()
         self.stdout.write(
-            f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个"
-            f"（本次新增账号 {created_users} 个、事项 {created_matters} 个）。"
+            f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
+            f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份"
+            f"（本次新增账号 {created_users} 个、事项 {created_matters} 个、"
+            f"指南 {guides.guides + guides.bundles} 份）。"
         )
         if not options["quiet_accounts"]:
             self._print_accounts()
@@ -51,6 +65,8 @@ class Command(BaseCommand):
                 dept.full_clean()
                 dept._change_reason = REASON
                 dept.save()
+            else:
+                ensure_department_sections(dept)  # sections and review workflow of older installs
             result[spec.key] = dept
         return result
 
@@ -95,6 +111,14 @@ class Command(BaseCommand):
         admin = get_user_model().objects.get(username="admin")
         with deferred_grants():
             return load_catalog(departments, admin).created
+
+    def _site(self) -> None:
+        """Point the default site at the address ``make run`` serves, so printed QR codes open."""
+        url = urlsplit(settings.DEMO_SITE_URL)
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is not None and (site.hostname, site.port) != (url.hostname, url.port or 80):
+            site.hostname, site.port = url.hostname, url.port or 80
+            site.save(update_fields=["hostname", "port"])
 
     def _print_accounts(self) -> None:
         password = settings.DEMO_PASSWORD

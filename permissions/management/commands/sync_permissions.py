@@ -15,5 +15,6 @@ class Command(BaseCommand):
             f"新建用户组 {report.groups_created} 个，重命名 {report.groups_renamed} 个；"
             f"加入用户组 {report.members_added} 人次，移出 {report.members_removed} 人次；"
             f"新增对象授权 {report.grants_added} 条，删除多余授权 {report.grants_removed} 条；"
-            f"新建部门栏目 {report.sections_created} 个，新增页面权限 {report.page_permissions_added} 条。"
+            f"新建部门栏目 {report.sections_created} 个，新增页面权限 {report.page_permissions_added} 条；"
+            f"新建部门审核流程 {report.workflows_created} 个。"
         )
