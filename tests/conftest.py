@@ -29,6 +29,16 @@ def make_user(username: str, *, department=None, role=None, global_role=None):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: Wagtail caches site root URLs, which tests change."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     """Department A and B (both city level), a user per role, a live and a draft matter each.

@@ -106,6 +106,29 @@ def test_demo_site_pages(client):
     assert client.get(reverse("wagtailadmin_login")).status_code == 200
 
 
+@pytest.mark.django_db
+def test_demo_guides(client):
+    """At least 40 guides on matters in force, three bundles across departments, a review backlog."""
+    from guides import reviews
+    from guides.models import BundleGuidePage, GuidePage
+
+    call_command("load_demo", stdout=StringIO())
+    in_force = GuidePage.objects.live().filter(matter__status="in_force", matter__live=True)
+    assert in_force.count() >= 40
+    bundles = BundleGuidePage.objects.live()
+    assert bundles.count() >= 3
+    for bundle in bundles:
+        assert len({m.matter.department_id for m in bundle.members.select_related("matter")}) >= 2
+        html = client.get(bundle.url).content.decode()
+        assert "已合并重复材料" in html and client.get(bundle.url + "print/").status_code == 200
+    assert len(reviews.stale_guides()) >= 2
+    guide = in_force.first()
+    assert guide.matter.name in client.get(guide.url).content.decode()
+    assert client.get(guide.url + "print/pdf/")["Content-Type"] == "application/pdf"
+    suspended = GuidePage.objects.get(matter__status="suspended")
+    assert "本事项已暂停办理" in client.get(suspended.url).content.decode()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
