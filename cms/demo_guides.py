@@ -165,10 +165,9 @@ def _slug(text: str, taken: set[str]) -> str:
 
 
 def _summary(matter: Matter) -> str:
+    """Who needs the guide and why, in words; never a copy of a time limit or a fee."""
     objects = "、".join(t.name for t in matter.service_objects.all()[:2]) or "申请人"
-    limit = "即办" if matter.promised_limit == 0 else f"承诺{matter.promised_limit}个工作日办结"
-    visits = {0: "一次都不用跑", 1: "最多跑一次"}.get(matter.visits, f"到现场{matter.visits}次")
-    return f"{objects}办理{matter.name}：{limit}，{visits}。"
+    return f"{objects}办理{matter.name}需要知道的条件、材料、流程和办理地点。"
 
 
 def _pdf_form(title: str, sample: bool) -> bytes:

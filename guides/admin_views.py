@@ -70,6 +70,11 @@ class GuideListingView(IndexView):
         return super().get_base_queryset().annotate(stale=self.stale_annotation())
 
 
+class GuidePageListingView(GuideListingView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("matter")
+
+
 class BundleListingView(GuideListingView):
     stale_annotation = staticmethod(bundle_stale_annotation)
 
@@ -78,19 +83,24 @@ COLUMNS = [
     PageTitleColumn("title", label="标题", sort_key="title", classname="title"),
     ParentPageColumn("parent", label="所属栏目"),
     StaleColumn("stale", label="核对状态", sort_key="stale"),
-    PageStatusColumn("status", label="状态", sort_key="live"),
+    PageStatusColumn("status", label="页面状态", sort_key="live"),
 ]
 
 
 class GuideListingViewSet(PageListingViewSet):
     model = GuidePage
-    index_view_class = GuideListingView
+    index_view_class = GuidePageListingView
     icon = "doc-full-inverse"
     menu_label = "办事指南"
     menu_order = 210
     add_to_admin_menu = True
     name = "guide_pages"
-    columns = [*COLUMNS[:2], Column("matter", label="事项", accessor="matter.name"), *COLUMNS[2:]]
+    columns = [
+        *COLUMNS[:2],
+        Column("matter", label="事项", accessor="matter.name"),
+        Column("matter_status", label="事项状态", accessor="matter.get_status_display"),
+        *COLUMNS[2:],
+    ]
     filterset_class = GuideFilterSet
 
 
@@ -157,5 +167,6 @@ class StaleGuidesPanel(Component):
             "stale": [(p, reverse("wagtailadmin_pages:edit", args=[p.pk])) for p in pages[:20]],
             "total": len(pages),
             "listing_url": reverse("guide_pages:index") + "?stale=true",
+            "bundle_listing_url": reverse("bundle_pages:index") + "?stale=true",
             "request": self.request,
         }

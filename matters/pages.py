@@ -132,9 +132,10 @@ class MatterCatalogPage(RoutablePageMixin, Page):
             Matter.with_elements(public_matters()),
             implementation_code=code,
         )
+        guide = matter.guide_pages.filter(live=True).first()  # the guides app's reverse relation
         return self.render(
             request,
-            context_overrides={"matter": matter, "title": matter.name},
+            context_overrides={"matter": matter, "title": matter.name, "guide": guide},
             template="matters/matter_detail.html",
         )
 

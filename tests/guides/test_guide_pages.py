@@ -117,3 +117,26 @@ def test_forged_matter_id_is_refused_with_a_message(client, world):
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert not Page.objects.filter(slug="new-guide").exists()
+
+
+def test_a_matter_with_a_guide_cannot_be_deleted_from_under_it(client, world, guide):
+    from matters.models import Matter
+
+    from ..helpers import matter_url
+
+    client.force_login(world.users["sysadmin"])
+    confirm = client.get(matter_url("delete", world.matters["own"].pk)).content.decode()
+    assert "prevent it from being deleted" in confirm or "无法删除" in confirm
+    client.post(matter_url("delete", world.matters["own"].pk))
+    assert Matter.objects.filter(pk=world.matters["own"].pk).exists()
+    assert client.get(guide.url).status_code == 200
+
+
+def test_catalog_entry_links_to_its_guide(client, world, guide):
+    from matters.models import Matter
+    from matters.pages import MatterCatalogPage
+
+    catalog = MatterCatalogPage.objects.first()
+    matter = Matter.objects.get(pk=world.matters["own"].pk)
+    html = client.get(f"{catalog.url}item/{matter.implementation_code}/").content.decode()
+    assert f'href="{guide.url}"' in html and f'href="{guide.url}print/"' in html

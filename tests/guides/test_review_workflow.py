@@ -113,3 +113,31 @@ def test_revisions_compare_and_revert_in_the_admin(client, world, guide):
     assert guide.title in client.get(revert).content.decode()
     client.post(revert, edit_data(GuidePage.objects.get(pk=guide.pk), title=guide.title, **{"action-publish": "1"}))
     assert GuidePage.objects.get(pk=guide.pk).title == guide.title
+
+
+def test_approved_guide_with_a_go_live_date_is_scheduled_not_published(client, world):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    guide = make_guide(world.matters["own"], publish=False)
+    go_live = timezone.localtime() + datetime.timedelta(days=2)
+    client.force_login(world.users["owner"])
+    post_edit(client, guide, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"), **{"action-submit": "action-submit"})
+    task_state = TaskState.objects.get(status="in_progress")
+    client.force_login(world.users["reviewer"])
+    client.post(reverse("wagtailadmin_pages:workflow_action", args=[guide.pk, "approve", task_state.pk]))
+    guide.refresh_from_db()
+    assert not guide.live
+    revision = guide.latest_revision
+    assert revision.approved_go_live_at is not None
+
+    # Two days later (moved back rather than waiting): the scheduled publication runs.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    call_command("publish_scheduled")
+    guide.refresh_from_db()
+    assert guide.live
