@@ -27,7 +27,7 @@ def test_guide_page_queries_do_not_grow_with_materials(client, world, suffix):
     few = queries(client, guide.url + suffix)
     with_materials(world.matters["own"], 30)
     assert "材料29" in client.get(guide.url + suffix).content.decode()
-    assert queries(client, guide.url + suffix) == few
+    assert 0 < queries(client, guide.url + suffix) == few
 
 
 @pytest.mark.parametrize("suffix", ["", "print/"])
@@ -41,4 +41,4 @@ def test_bundle_page_queries_do_not_grow_with_materials(client, world, suffix):
             materials=[Material(name=f"{matter.name}材料{i}", source="applicant") for i in range(25)],
         )
     assert "乙局在用事项材料24" in client.get(bundle.url + suffix).content.decode()
-    assert queries(client, bundle.url + suffix) == few
+    assert 0 < queries(client, bundle.url + suffix) == few
