@@ -167,16 +167,11 @@ class BundleGuidePageForm(WagtailAdminPageForm):
 
 
 class MatterGuideMixin(RoutablePageMixin):
-    """What a guide and a bundle share: the body blocks, the notice, print and PDF views."""
+    """The screen, print and PDF views a guide and a bundle share.
 
-    def staged_matters(self) -> list[tuple[int, Matter]]:
-        raise NotImplementedError
-
-    def build_notice(self) -> Notice:
-        raise NotImplementedError
-
-    def linked_matter_ids(self) -> list[int]:
-        raise NotImplementedError
+    The page class provides ``staged_matters()`` (its matters, read through
+    ``Matter.with_elements``, with their step numbers) and ``build_notice(staged)``.
+    """
 
     @path("")
     def guide(self, request):
@@ -244,9 +239,6 @@ class GuidePage(MatterGuideMixin, Page):
         staged = self.staged_matters() if staged is None else staged
         return build_notice(self.title, staged)
 
-    def linked_matter_ids(self) -> list[int]:
-        return [self.matter_id] if self.matter_id else []
-
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
 
@@ -308,9 +300,6 @@ class BundleGuidePage(MatterGuideMixin, Page):
             windows_note=self.windows_note,
             promised_total=self.promised_total,
         )
-
-    def linked_matter_ids(self) -> list[int]:
-        return [m.matter_id for m in self.member_rows()]
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary

@@ -141,3 +141,12 @@ def test_approved_guide_with_a_go_live_date_is_scheduled_not_published(client, w
     call_command("publish_scheduled")
     guide.refresh_from_db()
     assert guide.live
+
+
+def test_editor_previews_a_change_before_submitting(client, world, guide):
+    client.force_login(world.users["owner"])
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[guide.pk])
+    assert client.post(url, edit_data(guide, title="预览中的新标题")).json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "预览中的新标题" in html and "居民身份证" in html  # the matter's live elements, in the preview
+    assert GuidePage.objects.get(pk=guide.pk).title != "预览中的新标题"
