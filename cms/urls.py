@@ -5,11 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .api import router
+from .api import DueDateView, WorkingDayView, router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before the router, so its patterns cannot shadow these.
+    path("api/v1/workdays/due-date", DueDateView.as_view(), name="workdays-due-date"),
+    path("api/v1/workdays/is-working-day", WorkingDayView.as_view(), name="workdays-is-working-day"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,3 +12,7 @@ class DisclosureConfig(AppConfig):
         from .models import DisclosureIndexPage, DisclosureSectionPage
 
         register_department_section(DisclosureIndexPage, "政府信息公开", "xxgk", DisclosureSectionPage)
+
+        from . import index_numbers
+
+        index_numbers.connect_signals()

@@ -1,43 +1,389 @@
-"""Government information disclosure. The disclosure issue adds catalog items and requests."""
+"""Government information disclosure (政府信息公开): the proactive-disclosure catalog.
 
-from wagtail.admin.panels import FieldPanel
+domain.md §2 and §4 are the reference. Each department's disclosure section holds its
+documents (``DisclosureDocumentPage``); a document gets its index number (索引号) on first
+publication, never changed or reused. Classifications are editable taxonomies on three facets
+(主题 / 体裁 / 组配); the statutory categories are also pages that list their documents across
+departments. The column's index page serves the catalog with filters.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from simple_history.models import HistoricalRecords
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
+from wagtail.search import index
 
-from permissions.models import DepartmentSectionPage
+from permissions.models import Department, DepartmentSectionPage
+
+# ---- taxonomies --------------------------------------------------------------------------
 
 
-class DisclosureIndexPage(Page):
-    """政府信息公开: the disclosure column, linked prominently from the home page."""
+class Facet(models.TextChoices):
+    TOPIC = "topic", "主题分类"
+    GENRE = "genre", "体裁分类"
+    CATEGORY = "category", "组配分类（法定公开内容）"
+
+
+class ClassificationQuerySet(models.QuerySet):
+    def of(self, facet: str) -> ClassificationQuerySet:
+        return self.filter(facet=facet, is_active=True)
+
+
+class Classification(models.Model):
+    """One value of a disclosure taxonomy; ``key`` is stable for the rules and the annual report."""
+
+    facet = models.CharField("分类维度", max_length=16, choices=Facet.choices)
+    key = models.SlugField("内部标识", max_length=40, blank=True, help_text="年度报告等引用的固定标识，自建值可留空。")
+    code = models.CharField("编码", max_length=20, blank=True)
+    name = models.CharField("名称", max_length=60)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    history = HistoricalRecords(verbose_name="公开分类历史")
+    objects = ClassificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "信息公开分类"
+        verbose_name_plural = "信息公开分类"
+        ordering = ["facet", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "name"],
+                name="unique_classification_name",
+                violation_error_message="同一维度中名称不能重复。",
+            ),
+            models.UniqueConstraint(
+                fields=["facet", "key"],
+                condition=~models.Q(key=""),
+                name="unique_classification_key",
+                violation_error_message="同一维度中内部标识不能重复。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---- index numbers -----------------------------------------------------------------------
+
+
+class IndexCounter(models.Model):
+    """The last serial used for an issuing body in a year (never goes back: numbers are not reused)."""
+
+    issuing_body = models.ForeignKey(Department, verbose_name="发布机构", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年份")
+    last_serial = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "索引号计数器"
+        verbose_name_plural = "索引号计数器"
+        constraints = [models.UniqueConstraint(fields=["issuing_body", "year"], name="unique_index_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.issuing_body_id}/{self.year}: {self.last_serial}"
+
+
+# ---- pages -------------------------------------------------------------------------------
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", "有效"
+    AMENDED = "amended", "已修改"
+    REPEALED = "repealed", "已废止"
+    EXPIRED = "expired", "已失效"
+
+
+class DisclosureIndexPage(RoutablePageMixin, Page):
+    """政府信息公开: the disclosure column, with the catalog across departments."""
 
     intro = RichTextField("导语", blank=True, features=["bold", "link"])
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["disclosure.DisclosureSectionPage"]
+    subpage_types = [
+        "disclosure.DisclosureSectionPage",
+        "disclosure.DisclosureCategoryPage",
+        "disclosure.DisclosureGuidePage",
+    ]
     max_count = 1
 
     class Meta:
         verbose_name = "政府信息公开首页"
         verbose_name_plural = "政府信息公开首页"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["sections"] = (
-            DisclosureSectionPage.objects.child_of(self)
+    @path("")
+    def index(self, request):
+        context = {
+            "sections": DisclosureSectionPage.objects.child_of(self)
             .live()
             .public()
             .select_related("department")
-            .order_by("department__sort_order", "title")
-        )
-        return context
+            .order_by("department__sort_order", "title"),
+            "categories": DisclosureCategoryPage.objects.child_of(self).live().public().order_by("path"),
+            "guides": DisclosureGuidePage.objects.child_of(self).live().public(),
+            "latest": DisclosureDocumentPage.catalog_queryset()[:10],
+        }
+        return self.render(request, context_overrides=context)
+
+    @path("catalog/", name="catalog")
+    def catalog(self, request):
+        from .catalog import catalog_context
+
+        return self.render(request, context_overrides=catalog_context(request), template="disclosure/catalog.html")
 
 
 class DisclosureSectionPage(DepartmentSectionPage):
     """One department's disclosure column; its role groups may edit everything below it."""
 
     parent_page_types = ["disclosure.DisclosureIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["disclosure.DisclosureDocumentPage", "disclosure.DisclosureGuidePage"]
 
     class Meta:
         verbose_name = "部门信息公开栏目"
         verbose_name_plural = "部门信息公开栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalog import catalog_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_context(request, section=self))
+        context["guides"] = DisclosureGuidePage.objects.child_of(self).live().public()
+        return context
+
+
+class DisclosureCategoryPage(Page):
+    """A statutory proactive-disclosure category (法定主动公开内容) listing its documents."""
+
+    category = models.ForeignKey(
+        Classification,
+        verbose_name="组配分类",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"facet": Facet.CATEGORY},
+    )
+    intro = RichTextField("说明", blank=True, features=["bold", "link", "ol", "ul"])
+    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    parent_page_types = ["disclosure.DisclosureIndexPage", "disclosure.DisclosureCategoryPage"]
+    subpage_types = ["disclosure.DisclosureCategoryPage"]
+
+    class Meta:
+        verbose_name = "法定公开内容栏目"
+        verbose_name_plural = "法定公开内容栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalog import catalog_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_context(request, category=self.category))
+        context["subcategories"] = DisclosureCategoryPage.objects.child_of(self).live().public()
+        return context
+
+
+class DisclosureGuidePage(Page):
+    """政府信息公开指南: what is published and where, how to apply, deadlines, fees, remedies."""
+
+    body_scope = RichTextField("主动公开的内容和渠道", features=["bold", "link", "ol", "ul", "h3"])
+    how_to_apply = RichTextField("依申请公开的受理渠道和方式", features=["bold", "link", "ol", "ul", "h3"])
+    office = models.CharField("受理机构", max_length=200)
+    address = models.CharField("地址", max_length=200)
+    hours = models.CharField("办公时间", max_length=200)
+    phone = models.CharField("咨询电话", max_length=60)
+    postcode = models.CharField("邮政编码", max_length=10, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    processing = RichTextField("处理程序和答复期限", features=["bold", "link", "ol", "ul", "h3"])
+    fees = RichTextField("收费", features=["bold", "link", "ol", "ul"])
+    remedies = RichTextField("监督和救济", features=["bold", "link", "ol", "ul"])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body_scope"),
+        FieldPanel("how_to_apply"),
+        MultiFieldPanel(
+            [
+                FieldPanel("office"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("hours"), FieldPanel("phone")]),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("email")]),
+            ],
+            heading="受理机构",
+        ),
+        FieldPanel("processing"),
+        FieldPanel("fees"),
+        FieldPanel("remedies"),
+    ]
+    parent_page_types = ["disclosure.DisclosureIndexPage", "disclosure.DisclosureSectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政府信息公开指南"
+        verbose_name_plural = "政府信息公开指南"
+
+
+class DisclosureDocumentForm(WagtailAdminPageForm):
+    """The issuing body defaults to the department whose section the document is in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        department = getattr(getattr(self.parent_page, "specific", None), "department", None)
+        if department is not None and not self.instance.issuing_body_id and "issuing_body" in self.fields:
+            self.initial["issuing_body"] = department.pk
+
+
+class DisclosureDocumentPage(Page):
+    """One item of the proactive-disclosure catalog (公开目录, domain.md §4).
+
+    ``index_number`` and ``publication_date`` are assigned on first publication
+    (``disclosure.index_numbers``) and belong to the record, not to a revision: loading or
+    publishing an older revision keeps them.
+    """
+
+    index_number = models.CharField("索引号", max_length=60, unique=True, null=True, blank=True, editable=False)
+    publication_date = models.DateField("发布日期", null=True, blank=True, editable=False)
+    published_late = models.BooleanField(
+        "超期发布", null=True, editable=False, help_text="发布日期晚于成文日期20个工作日以上；无法判定时为空。"
+    )
+    issuing_body = models.ForeignKey(
+        Department,
+        verbose_name="发布机构",
+        on_delete=models.PROTECT,
+        related_name="disclosure_documents",
+        help_text="默认为本栏目所属部门。索引号按发布机构的统一社会信用代码编制。",
+    )
+    document_number = models.CharField("文号", max_length=60, blank=True, help_text="例如：示政办发〔2026〕12号")
+    written_date = models.DateField("成文日期")
+    summary = models.TextField("内容概述", max_length=500)
+    keywords = models.CharField("主题词", max_length=120, blank=True, help_text="用空格或“、”分隔。")
+    topic = models.ForeignKey(
+        Classification,
+        verbose_name="主题分类",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"facet": Facet.TOPIC, "is_active": True},
+    )
+    genre = models.ForeignKey(
+        Classification,
+        verbose_name="体裁分类",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"facet": Facet.GENRE, "is_active": True},
+    )
+    categories = ParentalManyToManyField(
+        Classification,
+        verbose_name="组配分类",
+        related_name="+",
+        blank=True,
+        limit_choices_to={"facet": Facet.CATEGORY, "is_active": True},
+    )
+    scope = models.CharField("公开范围", max_length=40, default="面向社会")
+    validity = models.CharField("有效性", max_length=16, choices=Validity.choices, default=Validity.IN_FORCE)
+    validity_date = models.DateField("有效性变更日期", null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="替代文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    body = RichTextField("正文", features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image"])
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("written_date")]),
+                FieldPanel("issuing_body"),
+                FieldPanel("summary"),
+                FieldPanel("keywords"),
+            ],
+            heading="公开目录要素",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("topic"), FieldPanel("genre")]),
+                FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("scope"),
+            ],
+            heading="信息分类",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_date")]), FieldPanel("replaced_by")],
+            heading="有效性",
+        ),
+        FieldPanel("body"),
+        InlinePanel("attachments", heading="附件", label="附件"),
+    ]
+    base_form_class = DisclosureDocumentForm
+    parent_page_types = ["disclosure.DisclosureSectionPage"]
+    subpage_types: list[str] = []
+    search_fields = Page.search_fields + [
+        index.SearchField("document_number"),
+        index.SearchField("summary"),
+        index.SearchField("keywords"),
+        index.SearchField("body"),
+        index.FilterField("validity"),
+    ]
+
+    RECORD_FIELDS = ("index_number", "publication_date", "published_late")
+
+    class Meta:
+        verbose_name = "公开信息"
+        verbose_name_plural = "公开信息"
+        indexes = [models.Index(fields=["publication_date"]), models.Index(fields=["validity"])]
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for field in self.RECORD_FIELDS:
+            setattr(obj, field, getattr(self, field))
+        return obj
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        if self.validity != Validity.IN_FORCE and not self.validity_date:
+            errors.setdefault("validity_date", []).append("文件已修改、废止或失效时，请填写变更日期。")
+        if self.validity == Validity.IN_FORCE and (self.validity_date or self.replaced_by_id):
+            errors.setdefault("validity", []).append("有效的文件不填写变更日期和替代文件。")
+        if self.replaced_by_id and self.replaced_by_id == self.pk:
+            errors.setdefault("replaced_by", []).append("替代文件不能是本文件。")
+        if self.written_date and self.publication_date and self.written_date > self.publication_date:
+            errors.setdefault("written_date", []).append("成文日期不能晚于发布日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def catalog_queryset(cls):
+        """What the public catalog lists: live, public, numbered documents, newest first."""
+        return (
+            cls.objects.live()
+            .public()
+            .filter(index_number__isnull=False)
+            .select_related("issuing_body", "topic", "genre")
+            .order_by("-publication_date", "-index_number")
+        )
+
+
+class DocumentAttachment(Orderable):
+    """附件: a Wagtail document attached to a disclosure document."""
+
+    page = ParentalKey(
+        DisclosureDocumentPage, verbose_name="公开信息", on_delete=models.CASCADE, related_name="attachments"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("附件名称", max_length=200, blank=True, help_text="留空时使用文件标题。")
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.title or self.document.title

@@ -470,8 +470,8 @@ def ensure_global_roles() -> SyncReport:
         if spec.all_permissions_of_apps:
             perms += list(Permission.objects.filter(content_type__app_label__in=spec.all_permissions_of_apps))
         group.permissions.add(*perms)
-        if spec.page_permissions_on_root:
-            root = _site_root()
+        root = _site_root() if spec.page_permissions_on_root else None
+        if root is not None:  # no page tree yet (e.g. right after a test flush): nothing to grant on
             for perm in Permission.objects.filter(
                 content_type__app_label="wagtailcore", codename__in=spec.page_permissions_on_root
             ):

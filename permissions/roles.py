@@ -58,6 +58,19 @@ DISCLOSURE_EDITOR = GlobalRole(
         # Oversees the whole catalog (standardisation, disclosure of licensing items):
         # reads every department's matters, but the departments keep editing their own.
         "matters.view_matter",
+        # Keeps the working-day calendar (工作日历): enters each year's holidays every November.
+        "cms.add_calendaryear",
+        "cms.change_calendaryear",
+        "cms.delete_calendaryear",
+        "cms.view_calendaryear",
+        "cms.add_calendarday",
+        "cms.change_calendarday",
+        "cms.delete_calendarday",
+        "cms.view_calendarday",
+        # Keeps the disclosure taxonomies (主题/体裁/组配分类); values are deactivated, not deleted.
+        "disclosure.add_classification",
+        "disclosure.change_classification",
+        "disclosure.view_classification",
     ),
 )
 

@@ -237,3 +237,9 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Shifan@2026demo")
 # Where ``make run`` serves the demo: ``load_demo`` points the default Wagtail site here, so
 # absolute links (the QR code on printed notices) open. Production sets its Site in the admin.
 DEMO_SITE_URL = env.str("DEMO_SITE_URL", default="http://127.0.0.1:8000")
+
+# Disclosure index numbers (索引号, domain.md §4): org_code is the issuing body's unified social
+# credit code, serial runs per issuing body and year. Changing the pattern affects new numbers only.
+DISCLOSURE_INDEX_PATTERN = env.str("DISCLOSURE_INDEX_PATTERN", default="{org_code}/{year}-{serial:05d}")
+# Proactive disclosure within 20 working days of the information being formed (art. 26).
+DISCLOSURE_PUBLISH_WORKING_DAYS = env.int("DISCLOSURE_PUBLISH_WORKING_DAYS", default=20)

@@ -12,7 +12,9 @@ from wagtail.models import Site
 
 from cms import demo_data
 from cms.demo_catalog import load_catalog
+from cms.demo_disclosure import load_disclosure
 from cms.demo_guides import load_guides
+from disclosure.models import DisclosureDocumentPage
 from guides.models import BundleGuidePage, GuidePage
 from matters.models import Matter
 from permissions.grants import (
@@ -38,11 +40,14 @@ class Command(BaseCommand):
         departments = self._departments()
         created_users = self._users(departments)
         created_matters = self._matters(departments)
-        guides = load_guides(get_user_model().objects.get(username="admin"))
+        admin = get_user_model().objects.get(username="admin")
+        guides = load_guides(admin)
+        load_disclosure(departments, admin)
         self._site()
         self.stdout.write(
             f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
-            f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份"
+            f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份，"
+            f"公开信息 {DisclosureDocumentPage.objects.count()} 条"
             f"（本次新增账号 {created_users} 个、事项 {created_matters} 个、"
             f"指南 {guides.guides + guides.bundles} 份）。"
         )

@@ -1,0 +1,72 @@
+"""The public disclosure catalog (公开目录): filters and the listing shared by the column, each
+department's section and each statutory category page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+
+from permissions.models import Department
+
+from .models import Classification, DisclosureDocumentPage, Facet, Validity
+
+PER_PAGE = 20
+
+
+class CatalogFilterForm(forms.Form):
+    """What a visitor narrows the catalog by; every field optional, bad values ignored."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=50)
+    body = forms.ModelChoiceField(label="发布机构", required=False, queryset=Department.objects.active())
+    category = forms.ModelChoiceField(
+        label="组配分类", required=False, queryset=Classification.objects.of(Facet.CATEGORY)
+    )
+    topic = forms.ModelChoiceField(label="主题分类", required=False, queryset=Classification.objects.of(Facet.TOPIC))
+    genre = forms.ModelChoiceField(label="体裁分类", required=False, queryset=Classification.objects.of(Facet.GENRE))
+    year = forms.IntegerField(label="发布年份", required=False, min_value=2000, max_value=2100)
+    validity = forms.ChoiceField(label="有效性", required=False, choices=[("", "全部"), *Validity.choices])
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        self.is_valid()
+        data = self.cleaned_data  # the valid fields only: a bad value drops its own filter, not the others
+        if q := (data.get("q") or "").strip():
+            queryset = queryset.filter(
+                Q(title__icontains=q)
+                | Q(document_number__icontains=q)
+                | Q(keywords__icontains=q)
+                | Q(index_number__icontains=q)
+                | Q(summary__icontains=q)
+            )
+        if body := data.get("body"):
+            queryset = queryset.filter(issuing_body=body)
+        if category := data.get("category"):
+            queryset = queryset.filter(categories=category)
+        for field in ("topic", "genre", "validity"):
+            if data.get(field):
+                queryset = queryset.filter(**{field: data[field]})
+        if data.get("year"):
+            queryset = queryset.filter(publication_date__year=data["year"])
+        return queryset
+
+
+def catalog_context(request, *, section=None, category=None) -> dict:
+    """The filtered, paginated catalog (below ``section`` or in ``category`` when given)."""
+    documents = DisclosureDocumentPage.catalog_queryset()
+    if section is not None:
+        documents = documents.child_of(section)
+    if category is not None:
+        documents = documents.filter(categories=category)
+    form = CatalogFilterForm(request.GET or None)
+    if form.is_bound:
+        documents = form.filter(documents)
+    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "page_obj": page,
+        "documents": page.object_list,
+        "filtered": form.is_bound and form.has_changed(),
+        "query_string": query.urlencode(),
+    }
