@@ -107,8 +107,8 @@ def test_demo_site_pages(client):
 
 
 @pytest.mark.django_db
-def test_demo_guides(client):
-    """At least 40 guides on matters in force, three bundles across departments, a review backlog."""
+def test_demo_guides_and_disclosure(client):
+    """40+ guides, three bundles across departments, a review backlog; 200+ disclosure documents."""
     from guides import reviews
     from guides.models import BundleGuidePage, GuidePage
 
@@ -125,6 +125,13 @@ def test_demo_guides(client):
     guide = in_force.first()
     assert guide.matter.name in client.get(guide.url).content.decode()
     assert client.get(guide.url + "print/pdf/")["Content-Type"] == "application/pdf"
+    from disclosure.models import DisclosureDocumentPage
+
+    documents = DisclosureDocumentPage.objects.live()
+    assert documents.count() >= 200 and not documents.filter(index_number__isnull=True).exists()
+    assert documents.filter(publication_date__year=2025).count() >= 100
+    assert documents.exclude(validity="in_force").exists() and documents.filter(published_late=True).exists()
+    assert client.get("/xxgk/catalog/").status_code == 200
     suspended = GuidePage.objects.get(matter__status="suspended")
     assert "本事项已暂停办理" in client.get(suspended.url).content.decode()
 
