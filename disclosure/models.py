@@ -387,3 +387,12 @@ class DocumentAttachment(Orderable):
 
     def __str__(self) -> str:
         return self.title or self.document.title
+
+
+# Requests for disclosure live in their own module; imported here so Django registers them.
+from .request_models import (  # noqa: E402,F401
+    DisclosureRequest,
+    DisclosureRequestGroupObjectPermission,
+    DisclosureRequestUserObjectPermission,
+    ReplyTemplate,
+)

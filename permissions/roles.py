@@ -71,6 +71,16 @@ DISCLOSURE_EDITOR = GlobalRole(
         "disclosure.add_classification",
         "disclosure.change_classification",
         "disclosure.view_classification",
+        # Registers, assigns and oversees every request for disclosure (依申请公开), approves
+        # extensions, keeps the reply templates; sees applicants' numbers (they handle them).
+        "disclosure.add_disclosurerequest",
+        "disclosure.change_disclosurerequest",
+        "disclosure.view_disclosurerequest",
+        "disclosure.publish_disclosurerequest",
+        "disclosure.view_pii",
+        "disclosure.add_replytemplate",
+        "disclosure.change_replytemplate",
+        "disclosure.view_replytemplate",
     ),
 )
 

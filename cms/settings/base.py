@@ -154,6 +154,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Applicants' uploads: outside MEDIA_ROOT, read only through a permission-checked admin view.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -243,3 +248,14 @@ DEMO_SITE_URL = env.str("DEMO_SITE_URL", default="http://127.0.0.1:8000")
 DISCLOSURE_INDEX_PATTERN = env.str("DISCLOSURE_INDEX_PATTERN", default="{org_code}/{year}-{serial:05d}")
 # Proactive disclosure within 20 working days of the information being formed (art. 26).
 DISCLOSURE_PUBLISH_WORKING_DAYS = env.int("DISCLOSURE_PUBLISH_WORKING_DAYS", default=20)
+
+# Applicants' ID and phone numbers are encrypted at rest (Fernet; several keys allow rotation,
+# the first encrypts) with an HMAC-SHA256 keyed hash beside them for exact-match lookups.
+# Required when DEBUG is off; development derives throwaway keys from SECRET_KEY.
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[])
+PII_HASH_KEY = env.str("PII_HASH_KEY", default="")
+if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY) and not DEBUG:
+    raise ImproperlyConfigured(
+        "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set when DEBUG is off "
+        "(a key: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+    )

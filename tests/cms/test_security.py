@@ -68,7 +68,8 @@ def _settings_probe(env: dict) -> subprocess.CompletedProcess:
         "print(json.dumps({k: getattr(s, k, None) for k in ['DEBUG', 'SESSION_COOKIE_SECURE', "
         "'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'LANGUAGE_CODE', 'TIME_ZONE']}))"
     )
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    hidden = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "PII_ENCRYPTION_KEYS", "PII_HASH_KEY"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
     base.update({"DJANGO_SETTINGS_MODULE": "cms.settings.base", **env})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
@@ -79,8 +80,17 @@ def test_secret_key_required_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_security_settings_are_on_when_debug_is_off():
+PII_KEYS = {"PII_ENCRYPTION_KEYS": "dGVzdC1vbmx5LXBpaS1rZXktMzItYnl0ZXMtbG9uZyE=", "PII_HASH_KEY": "h" * 32}
+
+
+def test_pii_keys_required_when_debug_is_off():
     result = _settings_probe({"DEBUG": "false", "SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set" in result.stderr
+
+
+def test_security_settings_are_on_when_debug_is_off():
+    result = _settings_probe({"DEBUG": "false", "SECRET_KEY": "x" * 50, **PII_KEYS})
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
