@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from disclosure.api import DisclosureRequestCreateView
+
 from .api import DueDateView, WorkingDayView, router
 
 urlpatterns = [
@@ -13,6 +15,7 @@ urlpatterns = [
     # Before the router, so its patterns cannot shadow these.
     path("api/v1/workdays/due-date", DueDateView.as_view(), name="workdays-due-date"),
     path("api/v1/workdays/is-working-day", WorkingDayView.as_view(), name="workdays-is-working-day"),
+    path("api/v1/disclosure/requests/", DisclosureRequestCreateView.as_view(), name="disclosure-request-create"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

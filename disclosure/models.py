@@ -132,6 +132,24 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         }
         return self.render(request, context_overrides=context)
 
+    @path("apply/", name="apply")
+    def apply(self, request):
+        from .request_views import apply
+
+        return apply(self, request)
+
+    @path("apply/submitted/", name="apply_submitted")
+    def apply_submitted(self, request):
+        from .request_views import submitted
+
+        return submitted(self, request)
+
+    @path("status/", name="request_status")
+    def request_status(self, request):
+        from .request_views import status
+
+        return status(self, request)
+
     @path("catalog/", name="catalog")
     def catalog(self, request):
         from .catalog import catalog_context

@@ -259,3 +259,9 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY) and not DEBUG:
         "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set when DEBUG is off "
         "(a key: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
     )
+
+# Requests for disclosure (依申请公开): attachment size, and how often one client address may
+# submit the web form or look up a status per hour.
+DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DISCLOSURE_REQUESTS_PER_HOUR = env.int("DISCLOSURE_REQUESTS_PER_HOUR", default=5)
+DISCLOSURE_STATUS_LOOKUPS_PER_HOUR = env.int("DISCLOSURE_STATUS_LOOKUPS_PER_HOUR", default=20)

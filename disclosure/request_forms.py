@@ -1,0 +1,194 @@
+"""The public application form (依申请公开) and the status lookup, with their anti-spam guards.
+
+The same ``RequestForm`` validates the web form and the kiosk API. Anti-spam on the web form:
+a rate limit per client address, an arithmetic challenge signed by the server, and a hidden
+field that people leave empty. The status lookup reveals status and dates only, and only for
+the matching tracking code and phone number.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from permissions.models import Department
+from permissions.validators import validate_credit_code
+
+from .pii import keyed_hash, normalise
+from .request_models import ApplicantType, DisclosureRequest, IdType
+
+CHALLENGE_SALT = "disclosure-challenge"
+CHALLENGE_MAX_AGE = 3600
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8}(\d{1,5})?)$")
+
+
+def valid_resident_id(value: str) -> bool:
+    """GB 11643-1999: 17 digits and a check character."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == value[17]
+
+
+def client_address(request) -> str:
+    """The client's address as the reverse proxy reports it (first hop), else the socket's."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
+    """Count this client's attempts in the window; True once over ``limit``."""
+    key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count > limit
+
+
+def new_challenge() -> tuple[str, str]:
+    """(question, signed token) of a small addition."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    return f"{a} 加 {b} 等于几？", signing.dumps(a + b, salt=CHALLENGE_SALT)
+
+
+def applying_agencies():
+    """The agencies one may apply to: active departments with a disclosure section."""
+    return (
+        Department.objects.active()
+        .filter(disclosure_disclosuresectionpage__isnull=False)
+        .order_by("sort_order", "name")
+    )
+
+
+class RequestForm(forms.ModelForm):
+    """Art. 29: who applies (identity and contact), what is sought, in what form and how."""
+
+    department = forms.ModelChoiceField(
+        label="申请机关", queryset=Department.objects.none(), empty_label="请选择向哪个机关申请"
+    )
+    id_number = forms.CharField(label="证件号码", max_length=30)
+    phone = forms.CharField(
+        label="联系电话", max_length=20, help_text="手机号码或带区号的固定电话；查询办理进度时需要。"
+    )
+
+    class Meta:
+        model = DisclosureRequest
+        fields = [
+            "department",
+            "applicant_type",
+            "name",
+            "id_type",
+            "id_number",
+            "work_unit",
+            "legal_representative",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "description",
+            "document_hint",
+            "delivery_form",
+            "delivery_channel",
+            "attachment",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = applying_agencies()
+        self.fields["name"].label = "姓名或名称"
+
+    def clean_id_number(self) -> str:
+        return normalise(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        phone = normalise(self.cleaned_data["phone"])
+        if not PHONE.match(phone):
+            raise ValidationError("请填写正确的手机号码（11位）或带区号的固定电话。")
+        return phone
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment and attachment.size > settings.DISCLOSURE_ATTACHMENT_MAX_BYTES:
+            limit = settings.DISCLOSURE_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+            raise ValidationError(f"附件不能超过{limit}MB。")
+        return attachment
+
+    def clean(self):
+        cleaned = super().clean()
+        applicant_type, id_type = cleaned.get("applicant_type"), cleaned.get("id_type")
+        number = cleaned.get("id_number", "")
+        person = applicant_type == ApplicantType.PERSON
+        if applicant_type and id_type:
+            if person and id_type == IdType.CREDIT_CODE:
+                self.add_error("id_type", "自然人请选择身份证件，例如居民身份证。")
+            if not person and id_type != IdType.CREDIT_CODE:
+                self.add_error("id_type", "法人或者其他组织请填写统一社会信用代码。")
+        if number and id_type == IdType.RESIDENT_ID and not valid_resident_id(number):
+            self.add_error("id_number", "居民身份证号码不正确，请核对（18位，最后一位可能是X）。")
+        if number and id_type == IdType.CREDIT_CODE:
+            try:
+                validate_credit_code(number)
+            except ValidationError as error:
+                self.add_error("id_number", error)
+        if applicant_type and not person and not (cleaned.get("contact_person") or "").strip():
+            self.add_error("contact_person", "法人或者其他组织申请时，请填写联系人。")
+        if cleaned.get("delivery_channel") == "email" and not cleaned.get("email"):
+            self.add_error("email", "选择通过电子邮件获取时，请填写电子邮箱。")
+        return cleaned
+
+
+class PublicRequestForm(RequestForm):
+    """The web form: the request plus the challenge and the hidden field."""
+
+    challenge_answer = forms.IntegerField(label="验证问题", min_value=0, max_value=99)
+    challenge_token = forms.CharField(widget=forms.HiddenInput)
+    website = forms.CharField(
+        label="请勿填写此项", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    agree = forms.BooleanField(label="本人承诺所填信息真实有效。")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):  # a field people never see: only robots fill it
+            raise ValidationError("提交未通过校验，请刷新页面后重试。")
+        token, answer = cleaned.get("challenge_token"), cleaned.get("challenge_answer")
+        try:
+            expected = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+        except signing.BadSignature:
+            self.add_error("challenge_answer", "验证问题已过期，请回答新的问题。")
+        else:
+            if answer is not None and answer != expected:
+                self.add_error("challenge_answer", "验证问题回答不正确。")
+        return cleaned
+
+
+class StatusForm(forms.Form):
+    """The tracking-code lookup: code and the phone number given in the application."""
+
+    code = forms.CharField(label="查询码", max_length=20)
+    phone = forms.CharField(label="申请时填写的联系电话", max_length=20)
+
+    def find(self) -> DisclosureRequest | None:
+        """The request matching both, or None; nothing is told about which one was wrong."""
+        if not self.is_valid():
+            return None
+        code = self.cleaned_data["code"].strip().upper()
+        phone_hash = keyed_hash(self.cleaned_data["phone"])
+        return (
+            DisclosureRequest.objects.filter(tracking_code=code, phone_hash=phone_hash)
+            .only("tracking_code", "status", "received_date", "due_date", "reply_date", "submitted_at", "department")
+            .select_related("department")
+            .first()
+        )

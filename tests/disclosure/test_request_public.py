@@ -1,0 +1,146 @@
+"""The public application form, the tracking-code status page and the kiosk API."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from disclosure.models import DisclosureIndexPage, DisclosureRequest
+
+from .requests_helpers import make_request
+
+pytestmark = pytest.mark.django_db
+
+VALID_ID = "110101199003071233"  # passes the GB 11643 check
+
+
+def index_url() -> str:
+    return DisclosureIndexPage.objects.get().url
+
+
+def application(world, **changes) -> dict:
+    data = {
+        "department": str(world.dept_a.pk),
+        "applicant_type": "person",
+        "name": "李四",
+        "id_type": "resident_id",
+        "id_number": VALID_ID,
+        "phone": "139-0000-1111",
+        "address": "示范市西山区青年路1号",
+        "description": "本市2025年公共租赁住房分配结果",
+        "delivery_form": "electronic",
+        "delivery_channel": "email",
+        "email": "li@example.cn",
+        "agree": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def with_challenge(client, data: dict, *, wrong: bool = False) -> dict:
+    html = client.get(index_url() + "apply/").content.decode()
+    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    return {**data, "challenge_token": token, "challenge_answer": str(a + b + (1 if wrong else 0))}
+
+
+def test_visitor_applies_and_gets_a_tracking_code_once(client, world):
+    response = client.post(index_url() + "apply/", with_challenge(client, application(world)))
+    assert response.status_code == 302
+    receipt = client.get(response.url).content.decode()
+    request = DisclosureRequest.objects.get()
+    assert request.tracking_code in receipt and request.due_date is not None
+    assert request.department == world.dept_a and request.channel == "online"
+    assert request.phone == "13900001111" and request.id_number == VALID_ID
+    assert VALID_ID not in receipt and "13900001111" not in receipt
+    history = request.history.get()
+    assert history.history_change_reason == "提交申请（网上申请）"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_message"),
+    [
+        ({"id_number": "110101199003071234"}, "居民身份证号码不正确"),
+        ({"phone": "12345"}, "请填写正确的手机号码"),
+        ({"applicant_type": "commercial"}, "法人或者其他组织请填写统一社会信用代码"),
+        ({"delivery_channel": "email", "email": ""}, "请填写电子邮箱"),
+        ({"description": ""}, "必需字段"),
+        ({"department": "999999"}, "选择一个有效的选项"),
+        ({"name": "名" * 101}, "不超过 100 字符"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_naming_the_field(client, world, changes, field_message):
+    response = client.post(index_url() + "apply/", with_challenge(client, application(world, **changes)))
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_wrong_challenge_answer_or_filled_hidden_field_is_refused(client, world):
+    response = client.post(index_url() + "apply/", with_challenge(client, application(world), wrong=True))
+    assert "验证问题回答不正确" in response.content.decode()
+    response = client.post(index_url() + "apply/", with_challenge(client, application(world, website="http://spam")))
+    assert "提交未通过校验" in response.content.decode()
+    forged = {**application(world), "challenge_token": "forged", "challenge_answer": "3"}
+    assert "验证问题已过期" in client.post(index_url() + "apply/", forged).content.decode()
+    assert not DisclosureRequest.objects.exists()
+
+
+@override_settings(DISCLOSURE_REQUESTS_PER_HOUR=2)
+def test_submissions_are_rate_limited_per_address(client, world):
+    cache.clear()
+    for _ in range(2):
+        client.post(index_url() + "apply/", with_challenge(client, application(world)))
+    response = client.post(index_url() + "apply/", with_challenge(client, application(world)))
+    assert response.status_code == 429 and "操作过于频繁" in response.content.decode()
+    assert DisclosureRequest.objects.count() == 2
+
+
+def test_status_page_reveals_status_and_due_date_only_with_the_matching_phone(client, world):
+    import datetime
+
+    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    url = index_url() + "status/"
+    miss = client.post(url, {"code": request.tracking_code, "phone": "13800000000"}).content.decode()
+    assert "没有找到与查询码和联系电话都相符的申请" in miss and "2025年10月30日" not in miss
+    other = client.post(url, {"code": "YS2222222222", "phone": "13812345678"}).content.decode()
+    assert "没有找到" in other
+    hit = client.post(url, {"code": request.tracking_code.lower(), "phone": "138 1234 5678"}).content.decode()
+    assert "待登记" in hit and "2025年10月30日" in hit
+    for secret in ("张三丰", "110101199003071234", "13812345678", "老旧小区", "示范市东湖区湖滨路"):
+        assert secret not in hit
+
+
+@override_settings(DISCLOSURE_STATUS_LOOKUPS_PER_HOUR=3)
+def test_status_lookups_are_rate_limited(client, world):
+    cache.clear()
+    for _ in range(3):
+        client.post(index_url() + "status/", {"code": "YS2222222222", "phone": "13800000000"})
+    assert client.post(index_url() + "status/", {"code": "YS2222222222", "phone": "1"}).status_code == 429
+
+
+def test_kiosk_api_accepts_the_same_application(client, world):
+    url = reverse("disclosure-request-create")
+    payload = application(world)
+    payload.pop("agree")
+    response = client.post(url, json.dumps(payload), content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    created = DisclosureRequest.objects.get()
+    assert body["tracking_code"] == created.tracking_code and body["status"] == "submitted"
+    assert body["due_date"] == created.due_date.isoformat() and created.channel == "kiosk"
+    assert set(body) == {"tracking_code", "status", "received_date", "due_date"}
+
+
+def test_kiosk_api_refuses_bad_input_in_chinese_and_writes_nothing(client, world):
+    payload = application(world, id_number="123", department=None)
+    response = client.post(reverse("disclosure-request-create"), json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "居民身份证号码不正确" in errors["id_number"][0] and errors["department"]
+    assert not DisclosureRequest.objects.exists()
