@@ -329,9 +329,10 @@ def due_soon_and_overdue(queryset, today: datetime.date | None = None, days: int
     return overdue, soon
 
 
-def on_time_rate(start: datetime.date, end: datetime.date, department: Department | None = None) -> dict:
+def on_time_rate(start: datetime.date, end: datetime.date, department: Department | None = None, queryset=None) -> dict:
     """Of the requests answered between ``start`` and ``end``, how many on time (pauses honoured)."""
-    answered = DisclosureRequest.objects.filter(reply_date__gte=start, reply_date__lte=end, due_date__isnull=False)
+    base = DisclosureRequest.objects.all() if queryset is None else queryset
+    answered = base.filter(reply_date__gte=start, reply_date__lte=end, due_date__isnull=False)
     if department is not None:
         answered = answered.filter(department=department)
     total = answered.count()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
@@ -110,3 +112,41 @@ class DisclosureGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_disclosure_viewsets():
     return DisclosureGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_request_admin_urls():
+    from django.urls import path
+
+    from .request_admin import AttachmentView, RequestActionView, RequestCreateView, RequestDetailView, RequestIndexView
+
+    return [
+        path("disclosure/requests/", RequestIndexView.as_view(), name="disclosure_requests"),
+        path("disclosure/requests/add/", RequestCreateView.as_view(), name="disclosure_request_add"),
+        path("disclosure/requests/<int:pk>/", RequestDetailView.as_view(), name="disclosure_request_detail"),
+        # The attachment before the steps, whose pattern would swallow it.
+        path(
+            "disclosure/requests/<int:pk>/attachment/", AttachmentView.as_view(), name="disclosure_request_attachment"
+        ),
+        path("disclosure/requests/<int:pk>/<str:step>/", RequestActionView.as_view(), name="disclosure_request_action"),
+    ]
+
+
+class RequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .request_admin import VIEW, policy
+
+        return policy().user_has_any_permission(request.user, VIEW)
+
+
+@hooks.register("register_admin_menu_item")
+def register_requests_menu_item():
+    return RequestsMenuItem("依申请公开", reverse("disclosure_requests"), icon_name="mail", order=225)
+
+
+@hooks.register("construct_homepage_panels")
+def add_request_deadlines_panel(request, panels):
+    from .request_admin import VIEW, RequestDeadlinesPanel, policy
+
+    if policy().user_has_any_permission(request.user, VIEW):
+        panels.append(RequestDeadlinesPanel(request))

@@ -1,0 +1,144 @@
+"""The staff console: scope by department, masking, steps through the admin, export, dashboard."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from disclosure.models import DisclosureRequest
+
+from .requests_helpers import make_request
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ID, PHONE = "110101199003071234", "13812345678"
+
+
+@pytest.fixture
+def requests(world):
+    a = make_request(world.dept_a, D(2025, 9, 26), name="张三丰")  # overdue by now
+    b = make_request(world.dept_b, D(2025, 9, 26), name="王五", phone="13900000000")
+    return a, b
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_each_department_sees_only_its_requests_and_listings_mask_personal_data(client, world, requests):
+    a, b = requests
+    client.force_login(world.users["owner"])
+    listing = html(client.get(reverse("disclosure_requests")))
+    assert a.tracking_code in listing and b.tracking_code not in listing
+    assert "张**" in listing and "张三丰" not in listing and ID not in listing and PHONE not in listing
+    client.force_login(world.users["disclosure"])
+    listing = html(client.get(reverse("disclosure_requests")))
+    assert a.tracking_code in listing and b.tracking_code in listing
+
+
+def test_another_departments_or_a_forged_request_is_404(client, world, requests):
+    a, _ = requests
+    client.force_login(world.users["owner_b"])
+    assert client.get(reverse("disclosure_request_detail", args=[a.pk])).status_code == 404
+    assert client.post(reverse("disclosure_request_action", args=[a.pk, "register"])).status_code == 404
+    assert client.get(reverse("disclosure_request_detail", args=[999999])).status_code == 404
+    client.force_login(world.users["nodept"])
+    assert client.get(reverse("disclosure_requests")).status_code in (302, 403)
+
+
+def test_handlers_see_the_numbers_on_the_detail_page(client, world, requests):
+    a, _ = requests
+    client.force_login(world.users["owner"])
+    page = html(client.get(reverse("disclosure_request_detail", args=[a.pk])))
+    assert ID in page and PHONE in page and "张三丰" in page
+
+
+def test_steps_through_the_admin(client, world, requests):
+    a, _ = requests
+    action = lambda step: reverse("disclosure_request_action", args=[a.pk, step])  # noqa: E731
+    client.force_login(world.users["owner"])
+    client.post(action("register"), {"received_date": "2025-09-26"})
+    a.refresh_from_db()
+    assert a.status == "registered" and a.due_date == D(2025, 10, 30)
+
+    response = client.post(action("extend"), {"days": "5", "approver": "王主任", "note": "调档"}, follow=True)
+    assert "延期未完成" in html(response)  # owners cannot extend: the detail page did not even offer it
+    a.refresh_from_db()
+    assert a.extension_days == 0
+
+    client.force_login(world.users["reviewer"])
+    client.post(action("extend"), {"days": "5", "approver": "王主任", "note": "调档"})
+    a.refresh_from_db()
+    assert a.extension_days == 5 and a.due_date == D(2025, 11, 6)
+
+    detail = reverse("disclosure_request_detail", args=[a.pk])
+    drafted = html(client.get(detail, {"reply_type": "refused", "subreason": "third_party"}))
+    assert "第十五条" in drafted and a.tracking_code in drafted
+    response = client.post(
+        action("reply"),
+        {"reply_type": "refused", "subreason": "", "letter": "不予公开", "day": "2025-10-20"},
+        follow=True,
+    )
+    assert "须选择具体情形" in html(response)
+    client.post(
+        action("reply"),
+        {"reply_type": "refused", "subreason": "third_party", "letter": "不予公开……", "day": "2025-10-20"},
+    )
+    a.refresh_from_db()
+    assert (a.status, a.reply_type, a.reply_subreason) == ("replied", "refused", "third_party")
+    timeline = html(client.get(detail))
+    assert "答复：不予公开（保护第三方合法权益）" in timeline and "reviewer_a" in timeline
+
+
+def test_csv_export_masks_for_departments_and_is_full_for_the_disclosure_office(client, world, requests):
+    client.force_login(world.users["owner"])
+    export = client.get(reverse("disclosure_requests"), {"export": "csv"}).content.decode("utf-8-sig")
+    assert "110***********1234" in export and ID not in export and PHONE not in export
+    client.force_login(world.users["disclosure"])
+    export = client.get(reverse("disclosure_requests"), {"export": "csv"}).content.decode("utf-8-sig")
+    assert ID in export and "13900000000" in export
+
+
+def test_attachment_only_for_handlers(client, world, requests):
+    a, _ = requests
+    a.attachment.save("scan.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    url = reverse("disclosure_request_attachment", args=[a.pk])
+    client.force_login(world.users["owner"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(world.users["owner_b"])
+    assert client.get(url).status_code == 404
+
+
+def test_dashboard_lists_overdue_requests(client, world, requests):
+    a, b = requests
+    client.force_login(world.users["owner"])
+    home = html(client.get(reverse("wagtailadmin_home")))
+    assert "依申请公开时限" in home and a.tracking_code in home and b.tracking_code not in home
+
+
+def test_staff_register_an_application_received_in_person_for_their_department(client, world):
+    client.force_login(world.users["owner"])
+    data = {
+        "channel": "in_person",
+        "department": str(world.dept_a.pk),
+        "applicant_type": "person",
+        "name": "赵六",
+        "id_type": "passport",
+        "id_number": "E12345678",
+        "phone": "13700001111",
+        "address": "示范市",
+        "description": "某项目批复文件",
+        "delivery_form": "paper",
+        "delivery_channel": "pickup",
+    }
+    response = client.post(reverse("disclosure_request_add"), data)
+    created = DisclosureRequest.objects.get(name="赵六")
+    assert response.url == reverse("disclosure_request_detail", args=[created.pk]) and created.channel == "in_person"
+    assert created.history.get().history_user == world.users["owner"]
+    response = client.post(reverse("disclosure_request_add"), {**data, "department": str(world.dept_b.pk)})
+    assert response.status_code == 200 and DisclosureRequest.objects.count() == 1
