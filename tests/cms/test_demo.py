@@ -132,6 +132,16 @@ def test_demo_guides_and_disclosure(client):
     assert documents.filter(publication_date__year=2025).count() >= 100
     assert documents.exclude(validity="in_force").exists() and documents.filter(published_late=True).exists()
     assert client.get("/xxgk/catalog/").status_code == 200
+
+    from disclosure.models import DisclosureRequest
+    from disclosure.request_models import REPLY_SUBREASONS, RequestStatus
+
+    requests = DisclosureRequest.objects.all()
+    assert requests.count() >= 60
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    outcomes_2025 = set(requests.filter(reply_date__year=2025).values_list("reply_type", "reply_subreason"))
+    expected = {("disclosed", ""), ("partial", "")} | {(t, k) for t, rows in REPLY_SUBREASONS.items() for k, _ in rows}
+    assert outcomes_2025 == expected
     suspended = GuidePage.objects.get(matter__status="suspended")
     assert "本事项已暂停办理" in client.get(suspended.url).content.decode()
 

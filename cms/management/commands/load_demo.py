@@ -14,7 +14,8 @@ from cms import demo_data
 from cms.demo_catalog import load_catalog
 from cms.demo_disclosure import load_disclosure
 from cms.demo_guides import load_guides
-from disclosure.models import DisclosureDocumentPage
+from cms.demo_requests import load_requests
+from disclosure.models import DisclosureDocumentPage, DisclosureRequest
 from guides.models import BundleGuidePage, GuidePage
 from matters.models import Matter
 from permissions.grants import (
@@ -43,11 +44,12 @@ class Command(BaseCommand):
         admin = get_user_model().objects.get(username="admin")
         guides = load_guides(admin)
         load_disclosure(departments, admin)
+        load_requests(departments, admin)
         self._site()
         self.stdout.write(
             f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
             f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份，"
-            f"公开信息 {DisclosureDocumentPage.objects.count()} 条"
+            f"公开信息 {DisclosureDocumentPage.objects.count()} 条，依申请公开 {DisclosureRequest.objects.count()} 件"
             f"（本次新增账号 {created_users} 个、事项 {created_matters} 个、"
             f"指南 {guides.guides + guides.bundles} 份）。"
         )
