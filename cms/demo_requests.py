@@ -173,3 +173,37 @@ def load_requests(departments: dict[str, Department], user) -> int:
             flow.extend(request, user, 10, "市政务公开办主任", "涉及多个部门，需要会商")
         made += 1
     return made
+
+
+def load_report(user) -> None:
+    """The city's 2025 annual report, counted from the demo records and published (once)."""
+    from disclosure.models import AnnualReportPage, DisclosureIndexPage
+
+    index = DisclosureIndexPage.objects.first()
+    if index is None or AnnualReportPage.objects.filter(year=2025, scope__isnull=True).exists():
+        return
+    page = AnnualReportPage(
+        title="示范市人民政府2025年政府信息公开工作年度报告",
+        slug="ndbg-2025",
+        year=2025,
+        overview=(
+            "<p>2025年，示范市深入贯彻《中华人民共和国政府信息公开条例》，围绕优化营商环境、民生保障等重点领域"
+            "加大主动公开力度，规范依申请公开办理，全市政府信息公开工作质量持续提升。</p>"
+        ),
+        licensing_decisions=12863,
+        punishment_decisions=2147,
+        fees_amount="356.42",
+        rec_upheld=3,
+        rec_corrected=1,
+        rec_pending=1,
+        lit_direct_upheld=2,
+        lit_after_upheld=1,
+        problems=(
+            "<p>一是部分部门主动公开时效有待提高，个别文件超过20个工作日才公开；二是依申请公开答复书格式不够统一。"
+            "下一步将加强时效监测，统一答复书模板，开展业务培训。</p>"
+        ),
+        other_matters="<p>本年度未收取信息处理费。</p>",
+        owner=user,
+    )
+    index.add_child(instance=page)
+    page.save_revision(user=user).publish(user=user)

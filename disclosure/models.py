@@ -111,6 +111,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         "disclosure.DisclosureSectionPage",
         "disclosure.DisclosureCategoryPage",
         "disclosure.DisclosureGuidePage",
+        "disclosure.AnnualReportPage",
     ]
     max_count = 1
 
@@ -128,6 +129,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
             .order_by("department__sort_order", "title"),
             "categories": DisclosureCategoryPage.objects.child_of(self).live().public().order_by("path"),
             "guides": DisclosureGuidePage.objects.child_of(self).live().public(),
+            "reports": AnnualReportPage.objects.child_of(self).live().public().order_by("-year"),
             "latest": DisclosureDocumentPage.catalog_queryset()[:10],
         }
         return self.render(request, context_overrides=context)
@@ -161,7 +163,11 @@ class DisclosureSectionPage(DepartmentSectionPage):
     """One department's disclosure column; its role groups may edit everything below it."""
 
     parent_page_types = ["disclosure.DisclosureIndexPage"]
-    subpage_types = ["disclosure.DisclosureDocumentPage", "disclosure.DisclosureGuidePage"]
+    subpage_types = [
+        "disclosure.DisclosureDocumentPage",
+        "disclosure.DisclosureGuidePage",
+        "disclosure.AnnualReportPage",
+    ]
 
     class Meta:
         verbose_name = "部门信息公开栏目"
@@ -405,6 +411,111 @@ class DocumentAttachment(Orderable):
 
     def __str__(self) -> str:
         return self.title or self.document.title
+
+
+# Section 四: (prefix, heading) x (suffix, column); the 总计 columns are computed.
+REVIEW_GROUPS = [
+    ("rec", "行政复议"),
+    ("lit_direct", "行政诉讼·未经复议直接起诉"),
+    ("lit_after", "行政诉讼·复议后起诉"),
+]
+REVIEW_RESULTS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结")]
+
+
+def _review_field(group: str, result: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(f"{dict(REVIEW_GROUPS)[group]}：{dict(REVIEW_RESULTS)[result]}", default=0)
+
+
+class AnnualReportPage(RoutablePageMixin, Page):
+    """政府信息公开工作年度报告, in the official sections and tables (domain.md §3).
+
+    Section 二 (rules and normative documents) and 三 (requests) are computed from the records
+    into ``tables`` when the report is created or regenerated (政务公开 › 年度报告 › 重新生成);
+    they are page content, so the published revision keeps the numbers it was published with.
+    The rest is entered by staff.
+    """
+
+    year = models.PositiveSmallIntegerField("报告年度")
+    scope = models.ForeignKey(
+        Department,
+        verbose_name="报告机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="留空为本级人民政府（全部部门）。",
+    )
+    overview = RichTextField("一、总体情况", features=["bold", "ol", "ul", "link"])
+    licensing_decisions = models.PositiveIntegerField("行政许可本年处理决定数量", default=0)
+    punishment_decisions = models.PositiveIntegerField("行政处罚、行政强制本年处理决定数量", default=0)
+    fees_amount = models.DecimalField("行政事业性收费本年收费金额（万元）", max_digits=12, decimal_places=2, default=0)
+    rec_upheld = _review_field("rec", "upheld")
+    rec_corrected = _review_field("rec", "corrected")
+    rec_other = _review_field("rec", "other")
+    rec_pending = _review_field("rec", "pending")
+    lit_direct_upheld = _review_field("lit_direct", "upheld")
+    lit_direct_corrected = _review_field("lit_direct", "corrected")
+    lit_direct_other = _review_field("lit_direct", "other")
+    lit_direct_pending = _review_field("lit_direct", "pending")
+    lit_after_upheld = _review_field("lit_after", "upheld")
+    lit_after_corrected = _review_field("lit_after", "corrected")
+    lit_after_other = _review_field("lit_after", "other")
+    lit_after_pending = _review_field("lit_after", "pending")
+    problems = RichTextField("五、存在的主要问题及改进情况", features=["bold", "ol", "ul", "link"])
+    other_matters = RichTextField("六、其他需要报告的事项", features=["bold", "ol", "ul", "link"], blank=True)
+    tables = models.JSONField("统计数据", default=dict, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("scope")]),
+        FieldPanel("overview"),
+        MultiFieldPanel(
+            [FieldPanel("licensing_decisions"), FieldPanel("punishment_decisions"), FieldPanel("fees_amount")],
+            heading="二、主动公开政府信息情况（规章和规范性文件由系统统计）",
+        ),
+        *[
+            FieldRowPanel([FieldPanel(f"{group}_{result}") for result, _ in REVIEW_RESULTS], heading=f"四、{label}")
+            for group, label in REVIEW_GROUPS
+        ],
+        FieldPanel("problems"),
+        FieldPanel("other_matters"),
+    ]
+    parent_page_types = ["disclosure.DisclosureIndexPage", "disclosure.DisclosureSectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政府信息公开年度报告"
+        verbose_name_plural = "政府信息公开年度报告"
+
+    def review_table(self) -> list[tuple[str, list[int]]]:
+        """Section 四 as (heading, [维持, 纠正, 其他, 尚未审结, 总计]) per group."""
+        rows = []
+        for group, label in REVIEW_GROUPS:
+            values = [getattr(self, f"{group}_{result}") for result, _ in REVIEW_RESULTS]
+            rows.append((label, [*values, sum(values)]))
+        return rows
+
+    def save(self, *args, **kwargs):
+        if not self.tables and self.year:
+            self.regenerate()
+        return super().save(*args, **kwargs)
+
+    def regenerate(self) -> None:
+        """Count the records again (for the draft; the live revision keeps its numbers)."""
+        from .report import compute_tables
+
+        self.tables = compute_tables(self.year, self.scope)
+
+    @path("")
+    def report(self, request):
+        from .report_views import report_context
+
+        return self.render(request, context_overrides=report_context(self))
+
+    @path("xlsx/", name="xlsx")
+    def xlsx(self, request):
+        from .report_views import xlsx_response
+
+        return xlsx_response(self)
 
 
 # Requests for disclosure live in their own module; imported here so Django registers them.

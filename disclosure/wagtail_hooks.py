@@ -150,3 +150,22 @@ def add_request_deadlines_panel(request, panels):
 
     if policy().user_has_any_permission(request.user, VIEW):
         panels.append(RequestDeadlinesPanel(request))
+
+
+@hooks.register("register_admin_urls")
+def register_report_admin_urls():
+    from django.urls import path
+
+    from .report_views import RegenerateView
+
+    return [path("disclosure/reports/<int:page_id>/regenerate/", RegenerateView.as_view(), name="report_regenerate")]
+
+
+@hooks.register("register_page_header_buttons")
+def report_regenerate_button(page, user, view_name=None, next_url=None):
+    from wagtail.admin.widgets import Button
+
+    from .models import AnnualReportPage
+
+    if isinstance(page.specific_deferred, AnnualReportPage) and page.permissions_for_user(user).can_edit():
+        yield Button("重新生成统计表", reverse("report_regenerate", args=[page.pk]), icon_name="table", priority=60)

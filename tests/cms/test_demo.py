@@ -142,6 +142,16 @@ def test_demo_guides_and_disclosure(client):
     outcomes_2025 = set(requests.filter(reply_date__year=2025).values_list("reply_type", "reply_subreason"))
     expected = {("disclosed", ""), ("partial", "")} | {(t, k) for t, rows in REPLY_SUBREASONS.items() for k, _ in rows}
     assert outcomes_2025 == expected
+
+    from disclosure.models import AnnualReportPage
+    from disclosure.report import identity_holds
+
+    report = AnnualReportPage.objects.live().get(year=2025, scope__isnull=True)
+    rows = report.tables["requests"]
+    assert identity_holds(rows)
+    assert sum(1 for values in rows.values() if values["total"]) >= 0.8 * len(rows)
+    assert all(v["made"] for v in report.tables["documents"].values())
+    assert client.get(report.url).status_code == 200 and client.get(report.url + "xlsx/").status_code == 200
     suspended = GuidePage.objects.get(matter__status="suspended")
     assert "本事项已暂停办理" in client.get(suspended.url).content.decode()
 

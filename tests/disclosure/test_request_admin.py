@@ -142,3 +142,26 @@ def test_staff_register_an_application_received_in_person_for_their_department(c
     assert created.history.get().history_user == world.users["owner"]
     response = client.post(reverse("disclosure_request_add"), {**data, "department": str(world.dept_b.pk)})
     assert response.status_code == 200 and DisclosureRequest.objects.count() == 1
+
+
+def test_on_time_rate_per_department_for_any_period(client, world):
+    from disclosure import request_flow as flow
+
+    def answered(department, replied):
+        request = make_request(department, D(2025, 9, 26))
+        flow.reply(request, world.users["disclosure"], "disclosed", "", "同意公开", replied)
+
+    answered(world.dept_a, D(2025, 10, 20))  # on time (due 10-30)
+    answered(world.dept_a, D(2025, 11, 3))  # late
+    answered(world.dept_b, D(2025, 10, 29))  # on time
+    client.force_login(world.users["disclosure"])
+    page = html(client.get(reverse("disclosure_requests"), {"start": "2025-10-01", "end": "2025-12-31"}))
+    table = page[page.index('id="on-time-table"') :]
+    assert "<td>示范市甲局</td><td>2</td><td>1</td><td>50%</td>" in table
+    assert "<td>示范市乙局</td><td>1</td><td>1</td><td>100%</td>" in table
+    page = html(client.get(reverse("disclosure_requests"), {"start": "2025-10-25", "end": "2025-12-31"}))
+    table = page[page.index('id="on-time-table"') :]
+    assert "<td>示范市甲局</td><td>1</td><td>0</td><td>0%</td>" in table
+    client.force_login(world.users["owner_b"])
+    table = html(client.get(reverse("disclosure_requests"), {"start": "2025-10-01", "end": "2025-12-31"}))
+    assert "示范市甲局</td>" not in table[table.index('id="on-time-table"') :]

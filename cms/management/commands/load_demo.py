@@ -14,7 +14,7 @@ from cms import demo_data
 from cms.demo_catalog import load_catalog
 from cms.demo_disclosure import load_disclosure
 from cms.demo_guides import load_guides
-from cms.demo_requests import load_requests
+from cms.demo_requests import load_report, load_requests
 from disclosure.models import DisclosureDocumentPage, DisclosureRequest
 from guides.models import BundleGuidePage, GuidePage
 from matters.models import Matter
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         guides = load_guides(admin)
         load_disclosure(departments, admin)
         load_requests(departments, admin)
+        load_report(admin)
         self._site()
         self.stdout.write(
             f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
