@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -62,6 +63,7 @@ class Term(models.Model):
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     history = HistoricalRecords(verbose_name="列表值历史")
     objects = TermQuerySet.as_manager()
@@ -91,6 +93,11 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Not auto_now: the history table needs a default for rows that existed before.
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
 
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace(",", "、").replace("，", "、").split("、") if a.strip()]

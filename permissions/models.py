@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
@@ -213,6 +214,41 @@ class DepartmentOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+def object_permission_models(model: type[models.Model], label: str, module: str) -> tuple[type, type]:
+    """guardian's direct-foreign-key permission models for an owned model (fast object checks).
+
+    Call at module level of the model's own module (``module=__name__``) and bind the two
+    results to module-level names so Django's migrations see them.
+    """
+    user_model = type(
+        f"{model.__name__}UserObjectPermission",
+        (UserObjectPermissionBase,),
+        {
+            "__module__": module,
+            "content_object": models.ForeignKey(model, on_delete=models.CASCADE),
+            "Meta": type(
+                "Meta",
+                (UserObjectPermissionBase.Meta,),
+                {"verbose_name": f"{label}用户授权", "verbose_name_plural": f"{label}用户授权"},
+            ),
+        },
+    )
+    group_model = type(
+        f"{model.__name__}GroupObjectPermission",
+        (GroupObjectPermissionBase,),
+        {
+            "__module__": module,
+            "content_object": models.ForeignKey(model, on_delete=models.CASCADE),
+            "Meta": type(
+                "Meta",
+                (GroupObjectPermissionBase.Meta,),
+                {"verbose_name": f"{label}用户组授权", "verbose_name_plural": f"{label}用户组授权"},
+            ),
+        },
+    )
+    return user_model, group_model
 
 
 class DepartmentReviewTask(Task):

@@ -105,7 +105,7 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
         "wagtailimages.add_image",
         "wagtailimages.change_image",
     ),
-    all_permissions_of_apps=("permissions", "matters", "guides", "disclosure", "cms"),
+    all_permissions_of_apps=("permissions", "matters", "guides", "disclosure", "cms", "halls", "api"),
     page_permissions_on_root=(
         "add_page",
         "change_page",

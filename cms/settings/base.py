@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "matters",
     "guides",
     "disclosure",
+    "halls",
+    "api",
     "theme",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    "rest_framework_api_key",
+    "corsheaders",
     "drf_spectacular",
     "guardian",
     "simple_history",
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware so preflight and error responses carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
