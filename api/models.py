@@ -34,6 +34,7 @@ class CollectionVersion(models.Model):
     next_transition_at = models.DateTimeField(
         "下次定时变化时间", null=True, blank=True, help_text="到点自动生效或失效的最早时间，缓存不能跨过它。"
     )
+    transition_checked = models.BooleanField("已计算定时变化", default=False)
 
     class Meta:
         verbose_name = "数据集版本"
@@ -178,7 +179,11 @@ class Feed(DepartmentOwned):
         Department, verbose_name="限定部门", blank=True, related_name="+", help_text="不选表示不限部门。"
     )
     halls = models.ManyToManyField(
-        "halls.Hall", verbose_name="限定大厅", blank=True, related_name="+", help_text="用于公告、窗口和事项（进驻该大厅窗口的事项）。"
+        "halls.Hall",
+        verbose_name="限定大厅",
+        blank=True,
+        related_name="+",
+        help_text="用于公告、窗口和事项（进驻该大厅窗口的事项）。",
     )
     terms = models.ManyToManyField(
         "matters.Term",

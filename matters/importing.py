@@ -34,6 +34,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from cms.signals import records_changed
 from permissions.grants import deferred_grants, records_saved
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -937,6 +938,7 @@ def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
         Matter.objects.bulk_update(chunk, ["latest_revision", "live_revision"])
         ModelLogEntry.objects.bulk_create(entries)
         records_saved(Matter, [obj.pk for obj in chunk])
+        records_changed.send(sender=Matter, pks=[obj.pk for obj in chunk])
     items = []
     for row, obj in zip(rows, objs, strict=True):
         if row.outcome == "submit":
@@ -1044,7 +1046,8 @@ def revert_batch(batch: ImportBatch, user) -> int:
                 if matter.live_revision_id == item["after_revision"]:
                     revision.publish(user=user)
             if item["before_status"] and matter.status != item["before_status"]:
-                Matter.objects.filter(pk=matter.pk).update(status=item["before_status"])
+                Matter.objects.filter(pk=matter.pk).update(status=item["before_status"], updated_at=timezone.now())
+                records_changed.send(sender=Matter, pks=[matter.pk])
             log(instance=matter, action=REVERT_ACTION, user=user, data={"batch": batch.pk, "reason": reason})
         batch.reverted_at = timezone.now()
         batch.reverted_by = user

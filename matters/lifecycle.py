@@ -12,9 +12,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.signals import published
 
+from cms.signals import records_changed
 from permissions.models import LEVEL_RANK, Department
 
 from . import vocabularies as v
@@ -90,7 +92,8 @@ def change_state(matter: Matter, user, action: str, reason: str, *, system: bool
                 f"事项当前状态为“{row.get_status_display()}”，不能{label}。"
                 + ("未生效的草稿可直接删除。" if row.status == MatterStatus.DRAFT and action == "cancel" else "")
             )
-        Matter.objects.filter(pk=row.pk).update(status=target)
+        Matter.objects.filter(pk=row.pk).update(status=target, updated_at=timezone.now())
+        records_changed.send(sender=Matter, pks=[row.pk])
         matter.status = target
         log(
             instance=matter,
@@ -240,11 +243,12 @@ def on_published(sender, instance, revision, **kwargs) -> None:
     with transaction.atomic():
         row = Matter.objects.select_for_update().only("status", "version").get(pk=instance.pk)
         first = row.status == MatterStatus.DRAFT
-        updates = {"version": F("version") + 1}
+        updates = {"version": F("version") + 1, "updated_at": timezone.now()}
         if first:
             updates["status"] = MatterStatus.IN_FORCE
         Matter.objects.filter(pk=instance.pk).update(**updates)
-        instance.refresh_from_db(fields=["status", "version"])
+        records_changed.send(sender=Matter, pks=[instance.pk])
+        instance.refresh_from_db(fields=["status", "version", "updated_at"])
         if first:
             log(
                 instance=instance,

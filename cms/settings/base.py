@@ -212,12 +212,40 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Anonymous clients per address, each terminal key, each signed-in user (api.throttling).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "terminal": env.str("API_THROTTLE_KEY", default="1200/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
 }
+# The JSON API (docs/api.md): caching, sync and CORS.
+API_VERSION = "v1"
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)  # seconds; never past a scheduled change
+API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=300)  # whole bodies, keyed by ETag
+API_RECORD_CACHE_SECONDS = env.int("API_RECORD_CACHE_SECONDS", default=24 * 3600)  # per-record JSON
+API_TOMBSTONE_RETENTION_DAYS = env.int("API_TOMBSTONE_RETENTION_DAYS", default=90)
+# Sync looks back this far before updated_since: a write stamps its rows before it commits.
+API_SYNC_OVERLAP_SECONDS = env.int("API_SYNC_OVERLAP_SECONDS", default=300)
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since", "x-api-key"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "示范市政务服务与政务公开平台 API",
-    "DESCRIPTION": "事项、办事指南与政府信息公开的数据接口。",
+    "DESCRIPTION": (
+        "事项、办事指南、政府信息公开与服务大厅的数据接口（v1）。\n\n"
+        "公开数据无需认证即可读取；终端使用接口密钥（请求头 Authorization: Api-Key <密钥>）获得独立的限流额度、"
+        "读取需要密钥的数据订阅；部门业务系统以部门凭据写入本部门事项。每个 GET 响应带 ETag 和 Last-Modified，"
+        "带 If-None-Match 再次请求，数据未变时返回 304。列表支持 updated_since 增量同步，第一页给出删除标记。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Security: enforced whenever DEBUG is off.

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('matters', '0010_historicalterm_updated_at_term_updated_at'),
+        ('matters', '0010_term_updated_at'),
         ('permissions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,507 @@
+"""The read API's one machine: a ``Resource`` says what a collection is, ``ResourceViewSet`` serves it.
+
+Every list and detail endpoint under /api/v1/ goes through ``ResourceViewSet``: filters
+(django-filter), ``?q=`` search, page-number pagination for browsing, keyset-cursor pages
+for ``?updated_since=`` sync with tombstones, ETag/Last-Modified/304, Cache-Control bounded by
+clock transitions, a whole-body cache keyed by the ETag, and a per-record JSON cache so a
+page is mostly a join of stored bytes. Apps declare their resources in their ``api.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import django_filters
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+
+from . import caching
+from .auth import TerminalKeyAuthentication
+from .models import Tombstone
+from .throttling import AnonThrottle, TerminalThrottle, UserThrottle
+
+# ---- errors ----------------------------------------------------------------------------
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "该同步起点已超出删除标记的保留期，请不带 updated_since 全量同步一次。"
+    default_code = "gone"
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="错误说明（中文），指出哪个参数或哪条记录有问题。")
+
+
+class TombstoneSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="记录编号（与列表中的 id 相同，以字符串给出）。")
+    kind = serializers.CharField(help_text="数据集，如 matters、guides、windows。")
+    status = serializers.ChoiceField(
+        choices=[("deleted", "已删除"), ("withdrawn", "已撤下")],
+        help_text="deleted：记录已删除；withdrawn：记录已取消、暂停、撤回发布或不再公开。终端均应从本地副本中移除。",
+    )
+    at = serializers.DateTimeField(help_text="删除或撤下的时间。")
+
+
+# ---- parameters ------------------------------------------------------------------------
+
+
+def _int_param(request, name: str, label: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise exceptions.ValidationError({name: [f"{label}必须是正整数，收到的是“{raw[:20]}”。"]})
+    value = int(raw)
+    if not low <= value <= high:
+        raise exceptions.ValidationError({name: [f"{label}必须在 {low} 到 {high} 之间，收到的是 {value}。"]})
+    return value
+
+
+def _time_param(request, name: str, label: str) -> datetime.datetime | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:
+        value = None
+    if value is None:
+        raise exceptions.ValidationError(
+            {name: [f"{label}不是有效的 ISO 8601 时间：“{raw[:40]}”，例如 2026-11-30T08:00:00+08:00。"]}
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _encode_cursor(moment: datetime.datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(raw: str) -> tuple[datetime.datetime, int]:
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        moment, _, pk = text.partition("|")
+        value = parse_datetime(moment)
+        if value is None or not pk.isdigit():
+            raise ValueError(text)
+        return value, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise exceptions.ValidationError({"cursor": ["cursor 无效：请使用上一页返回的 next 链接。"]}) from None
+
+
+@dataclass
+class ListParams:
+    page: int
+    page_size: int
+    updated_since: datetime.datetime | None
+    until: datetime.datetime | None
+    cursor: tuple[datetime.datetime, int] | None
+    q: str
+
+    @classmethod
+    def parse(cls, request, resource: Resource) -> ListParams:
+        since = _time_param(request, "updated_since", "updated_since（同步起点）")
+        until = _time_param(request, "until", "until（同步终点）")
+        default_size = resource.sync_page_size if since else resource.page_size
+        q = request.query_params.get("q", "").strip()
+        if len(q) > 50:
+            raise exceptions.ValidationError({"q": ["搜索词不能超过 50 个字。"]})
+        cursor = request.query_params.get("cursor", "").strip()
+        if cursor and since is None:
+            raise exceptions.ValidationError(
+                {"cursor": ["cursor 只用于 updated_since 同步，请同时提供 updated_since。"]}
+            )
+        if until is not None and since is None:
+            raise exceptions.ValidationError({"until": ["until 只用于 updated_since 同步，请同时提供 updated_since。"]})
+        if since is not None and until is not None and until < since:
+            raise exceptions.ValidationError({"until": ["until 不能早于 updated_since。"]})
+        return cls(
+            page=_int_param(request, "page", "页码 page", 1, 1, 100_000),
+            page_size=_int_param(request, "page_size", "每页条数 page_size", default_size, 1, resource.max_page_size),
+            updated_since=since,
+            until=until,
+            cursor=_decode_cursor(cursor) if cursor else None,
+            q=q,
+        )
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("page", int, description="页码，从 1 开始（浏览用；与 updated_since 不同时使用）。"),
+    OpenApiParameter("page_size", int, description="每页条数，默认 50（同步默认 100），最多 200。"),
+    OpenApiParameter(
+        "updated_since",
+        str,
+        description="增量同步起点（ISO 8601 时间，如 2026-11-30T08:00:00+08:00）：返回此后变化的记录，"
+        "并在第一页给出此后删除或撤下的记录（tombstones）。下次同步使用响应中的 until。",
+    ),
+    OpenApiParameter("until", str, description="同步终点，由服务器在第一页确定并写入 next 链接；一般无需自己填写。"),
+    OpenApiParameter("cursor", str, description="同步翻页游标，只用 next 链接中给出的值。"),
+    OpenApiParameter("q", str, description="搜索词，匹配名称、标题等（最多 50 字）。"),
+]
+
+
+def dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+# ---- resources -------------------------------------------------------------------------
+
+
+class UpdatedFilterSet(django_filters.FilterSet):
+    """Base of every resource's filters: by update time as well as by content."""
+
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gt", label="更新时间晚于（ISO 8601）"
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="lte", label="更新时间不晚于（ISO 8601）"
+    )
+
+
+class Resource:
+    """One collection of the read API. Subclasses set the class attributes and override hooks."""
+
+    name: str = ""
+    label: str = ""
+    model: type[Model]
+    serializer_class: type[serializers.Serializer]
+    filterset_class: type[django_filters.FilterSet] | None = None
+    depends_on: tuple[str, ...] = ()
+    updated_field = "updated_at"
+    ordering: tuple[str, ...] = ("pk",)
+    search_fields: tuple[str, ...] = ()
+    page_size = 50
+    max_page_size = 200
+    sync_page_size = 100
+    feed_orderings: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def collections(self) -> tuple[str, ...]:
+        return (self.name, *self.depends_on)
+
+    # -- what is visible --
+    def queryset(self, request) -> QuerySet:
+        """Records this request may read (public ones unless the resource says otherwise)."""
+        return self.model.public_queryset()
+
+    def scope(self, request) -> str:
+        """Who the response depends on: "public", or a user marker for non-public views."""
+        return "public"
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def withdrawn(self, request, since, until, filterset) -> list[dict]:
+        """Records that left the collection in (since, until] without a stored tombstone."""
+        return []
+
+    def search(self, queryset: QuerySet, q: str) -> QuerySet:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": q})
+        return queryset.filter(condition)
+
+    # -- feeds --
+    def feed_queryset(self, feed) -> QuerySet:
+        queryset = self.model.public_queryset()
+        departments = [d.pk for d in feed.departments.all()]
+        if departments and hasattr(self.model, "department"):
+            queryset = queryset.filter(department__in=departments)
+        if feed.keyword and self.search_fields:
+            queryset = self.search(queryset, feed.keyword)
+        return queryset
+
+    def field_choices(self) -> list[tuple[str, str]]:
+        fields = self.serializer_class().fields
+        return [(name, str(field.label or name)) for name, field in fields.items()]
+
+    # -- rendering --
+    def serializer_context(self, request) -> dict:
+        """Context computed once per batch of records (e.g. a page's base URL)."""
+        return {"request": request}
+
+    def serialize(self, obj, context: dict) -> dict:
+        return self.serializer_class(obj, context=context).data
+
+    def render(self, request, pks_and_stamps: list[tuple], generation: str) -> list[bytes]:
+        """JSON of each record, in order, from the per-record cache where possible."""
+        keys = {
+            pk: f"api:rec:{self.name}:{generation}:{pk}:{stamp.timestamp() if stamp else 0}"
+            for pk, stamp in pks_and_stamps
+        }
+        found = cache.get_many(list(keys.values()))
+        missing = [pk for pk, _ in pks_and_stamps if keys[pk] not in found]
+        if missing:
+            fresh = {}
+            context = self.serializer_context(request)
+            objects = self.optimise(self.model._default_manager.filter(pk__in=missing))
+            for obj in objects:
+                fresh[keys[obj.pk]] = dumps(self.serialize(obj, context))
+            cache.set_many(fresh, settings.API_RECORD_CACHE_SECONDS)
+            found.update(fresh)
+        return [found[keys[pk]] for pk, _ in pks_and_stamps if keys[pk] in found]
+
+
+# ---- the viewset -----------------------------------------------------------------------
+
+
+class ReadOnly(AllowAny):
+    """Reads are open; the resource's queryset decides what each caller sees."""
+
+
+class ResourceViewSet(viewsets.GenericViewSet):
+    """List and detail for one ``Resource`` with caching and sync; see the module docstring."""
+
+    resource: Resource
+    authentication_classes = [TerminalKeyAuthentication, SessionAuthentication, TokenAuthentication]
+    permission_classes = [ReadOnly]
+    throttle_classes = [AnonThrottle, TerminalThrottle, UserThrottle]
+    renderer_classes = [JSONRenderer]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = None
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        return self.resource.queryset(self.request)
+
+    def get_serializer_class(self):
+        return self.resource.serializer_class
+
+    @property
+    def filterset_class(self):
+        return self.resource.filterset_class
+
+    # -- helpers --
+    def _variant(self, kind: str, scope: str) -> str:
+        query = sorted(self.request.query_params.lists())
+        return f"{kind}|{self.request.get_host()}|{self.request.path}|{query}|{scope}"
+
+    def _state(self, kind: str) -> caching.CacheState:
+        scope = self.resource.scope(self.request)
+        return caching.state_for(self.resource.collections, self._variant(kind, scope), private=scope != "public")
+
+    def _generation(self, state: caching.CacheState) -> str:
+        scope = self.resource.scope(self.request)
+        # Only what records embed from other collections; a change to one record changes its stamp.
+        token = ",".join(f"{name}:{state.versions[name]}" for name in sorted(self.resource.depends_on))
+        return hashlib.blake2b(f"{token}|{scope}".encode(), digest_size=8).hexdigest()
+
+    def _filterset(self, queryset: QuerySet):
+        if self.resource.filterset_class is None:
+            return None
+        filterset = self.resource.filterset_class(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(_chinese_filter_errors(filterset))
+        return filterset
+
+    def _url(self, **params) -> str:
+        query = {k: v for k, v in self.request.query_params.items() if k not in {"cursor", "page"}}
+        query.update({k: v for k, v in params.items() if v is not None})
+        return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(query)
+
+    # -- endpoints --
+    def list(self, request, *args, **kwargs):
+        params = ListParams.parse(request, self.resource)
+        filterset = self._filterset(self.get_queryset())
+        state = self._state("list")
+        if caching.is_not_modified(request, state):
+            return caching.not_modified(state)
+        body = caching.cached_body(request, state)
+        if body is None:
+            queryset = filterset.qs if filterset is not None else self.get_queryset()
+            if params.q:
+                queryset = self.resource.search(queryset, params.q)
+            if params.updated_since is not None:
+                body = self._sync_body(queryset, params, state, filterset)
+            else:
+                body = self._page_body(queryset, params, state)
+            caching.store_body(state, body)
+        return caching.json_response(body, state)
+
+    def retrieve(self, request, *args, **kwargs):
+        state = self._state("detail")
+        if caching.is_not_modified(request, state):
+            return caching.not_modified(state)
+        body = caching.cached_body(request, state)
+        if body is None:
+            pk = kwargs[self.lookup_field]
+            row = self.get_queryset().filter(pk=pk).values_list("pk", self.resource.updated_field).first()
+            if row is None:
+                raise exceptions.NotFound(f"没有编号为 {pk} 的{self.resource.label}，或它已删除、撤下、尚未公开。")
+            body = self.resource.render(request, [row], self._generation(state))[0]
+            caching.store_body(state, body)
+        return caching.json_response(body, state)
+
+    # -- bodies --
+    def _page_body(self, queryset: QuerySet, params: ListParams, state) -> bytes:
+        total = queryset.count()
+        pages = max(1, math.ceil(total / params.page_size))
+        if params.page > pages:
+            raise exceptions.NotFound(
+                f"第 {params.page} 页不存在：共 {total} 条，每页 {params.page_size} 条，共 {pages} 页。"
+            )
+        start = (params.page - 1) * params.page_size
+        rows = list(
+            queryset.order_by(*self.resource.ordering).values_list("pk", self.resource.updated_field)[
+                start : start + params.page_size
+            ]
+        )
+        records = self.resource.render(self.request, rows, self._generation(state))
+        nxt = self._url(page=params.page + 1) if params.page < pages else None
+        prev = self._url(page=params.page - 1) if params.page > 1 else None
+        head = dumps({"count": total, "next": nxt, "previous": prev})[:-1]
+        return head + b',"results":[' + b",".join(records) + b"]}"
+
+    def _sync_body(self, queryset: QuerySet, params: ListParams, state, filterset) -> bytes:
+        now = timezone.now()
+        since = params.updated_since
+        horizon = now - datetime.timedelta(days=settings.API_TOMBSTONE_RETENTION_DAYS)
+        if since < horizon:
+            raise Gone()
+        until = min(params.until or now, now)
+        # Writes commit after they stamp their rows; look back far enough to catch them.
+        low = since - datetime.timedelta(seconds=settings.API_SYNC_OVERLAP_SECONDS)
+        field = self.resource.updated_field
+        changed = queryset.filter(**{f"{field}__gt": low, f"{field}__lte": until})
+        if params.cursor is not None:
+            moment, pk = params.cursor
+            changed = changed.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
+        rows = list(changed.order_by(field, "pk").values_list("pk", field)[: params.page_size + 1])
+        more = len(rows) > params.page_size
+        rows = rows[: params.page_size]
+        records = self.resource.render(self.request, rows, self._generation(state))
+        nxt = (
+            self._url(updated_since=since.isoformat(), until=until.isoformat(), cursor=_encode_cursor(*rows[-1][::-1]))
+            if more
+            else None
+        )
+        tombstones = [] if params.cursor is not None else self._tombstones(low, until, filterset)
+        head = dumps({"updated_since": since, "until": until, "next": nxt, "tombstones": tombstones})[:-1]
+        return head + b',"results":[' + b",".join(records) + b"]}"
+
+    def _tombstones(self, low, until, filterset) -> list[dict]:
+        stored = Tombstone.objects.filter(kind=self.resource.name, at__gt=low, at__lte=until).order_by("at", "pk")
+        items = [{"id": t.object_id, "kind": t.kind, "status": t.reason, "at": t.at} for t in stored]
+        items += self.resource.withdrawn(self.request, low, until, filterset)
+        items.sort(key=lambda t: (t["at"], t["id"]))
+        return items
+
+
+def _chinese_filter_errors(filterset) -> dict:
+    errors = {}
+    for name, messages in filterset.errors.items():
+        label = filterset.filters[name].label if name in filterset.filters else name
+        errors[name] = [f"{label}：{message}" for message in messages]
+    return errors
+
+
+# ---- OpenAPI --------------------------------------------------------------------------
+
+
+def _list_serializer(record: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    name = record.__name__.removesuffix("Serializer")
+    return type(
+        f"{name}ListSerializer",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(required=False, help_text="符合条件的记录总数（浏览时给出）。"),
+            "next": serializers.URLField(allow_null=True, help_text="下一页的完整链接；没有下一页时为 null。"),
+            "previous": serializers.URLField(
+                allow_null=True, required=False, help_text="上一页的完整链接（浏览时给出）；第一页为 null。"
+            ),
+            "updated_since": serializers.DateTimeField(required=False, help_text="本次同步的起点（同步时给出）。"),
+            "until": serializers.DateTimeField(
+                required=False, help_text="本次同步的终点（同步时给出）：下次同步以它作为 updated_since。"
+            ),
+            "tombstones": TombstoneSerializer(
+                many=True, required=False, help_text="同步起点之后删除或撤下的记录（同步第一页给出）。"
+            ),
+            "results": record(many=True, help_text="记录列表，按固定顺序排列，数据相同则响应字节相同。"),
+            "__module__": record.__module__,
+        },
+    )
+
+
+_ERRORS = {
+    304: OpenApiResponse(description="未修改：If-None-Match 或 If-Modified-Since 与当前版本一致，无响应体。"),
+    400: OpenApiResponse(ErrorSerializer, description="参数有误，说明中指出哪个参数。"),
+    401: OpenApiResponse(ErrorSerializer, description="接口密钥无效、已吊销或已过期。"),
+    429: OpenApiResponse(ErrorSerializer, description="请求过于频繁；Retry-After 头给出需等待的秒数。"),
+}
+
+
+def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
+    """Attach the OpenAPI description of list and retrieve (Chinese, per resource)."""
+    resource = viewset.resource
+    record = resource.serializer_class
+    listing = _list_serializer(record)
+
+    def list(self, request, *args, **kwargs):
+        return ResourceViewSet.list(self, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return ResourceViewSet.retrieve(self, request, *args, **kwargs)
+
+    viewset.list = extend_schema(
+        summary=f"{resource.label}列表与增量同步",
+        description=f"浏览{resource.label}（分页），或以 updated_since 增量同步（游标分页，含删除标记）。",
+        parameters=LIST_PARAMETERS,
+        responses={
+            200: listing,
+            404: OpenApiResponse(ErrorSerializer, description="页码超出范围。"),
+            410: OpenApiResponse(ErrorSerializer, description="同步起点早于删除标记保留期，需要全量同步。"),
+            **_ERRORS,
+        },
+    )(list)
+    viewset.retrieve = extend_schema(
+        summary=f"单个{resource.label}",
+        responses={
+            200: record,
+            404: OpenApiResponse(ErrorSerializer, description="没有该记录，或它已删除、撤下、尚未公开。"),
+            **_ERRORS,
+        },
+    )(retrieve)
+    return viewset
+
+
+def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
+    """A documented read-only viewset for a resource."""
+    cls = type(
+        f"{type(resource).__name__}ViewSet", (ResourceViewSet,), {"resource": resource, "__doc__": resource.label}
+    )
+    return document(cls)
+
+
+# ---- registry for feeds ----------------------------------------------------------------
+
+SOURCES: dict[str, Resource] = {}
+
+
+def register_source(source: str, resource: Resource) -> Resource:
+    SOURCES[source] = resource
+    return resource
+
+
+def resource_for_source(source: str) -> Resource:
+    from cms import api  # noqa: F401  (importing the router registers every resource)
+
+    return SOURCES[source]
