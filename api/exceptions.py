@@ -13,7 +13,9 @@ def exception_handler(exc, context):
         wait = math.ceil(exc.wait) if exc.wait is not None else None
         detail = f"请求过于频繁，请在 {wait} 秒后重试。" if wait else "请求过于频繁，请稍后重试。"
         exc = exceptions.Throttled(wait=exc.wait, detail=detail)
-    elif isinstance(exc, exceptions.NotAuthenticated):
+    elif isinstance(exc, exceptions.NotAuthenticated) and str(exc.detail) == str(
+        exceptions.NotAuthenticated.default_detail
+    ):
         exc = exceptions.NotAuthenticated("需要身份认证：请在 Authorization 头中提供“Api-Key <密钥>”或登录。")
     elif isinstance(exc, exceptions.MethodNotAllowed):
         exc = exceptions.MethodNotAllowed(exc.args[0] if exc.args else "", detail="该接口不支持此请求方法。")

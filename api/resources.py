@@ -118,10 +118,11 @@ class ListParams:
     q: str
 
     @classmethod
-    def parse(cls, request, resource: Resource) -> ListParams:
+    def parse(cls, request, resource: Resource, size: int | None = None) -> ListParams:
+        """``size``: a fixed default and maximum page size (a feed's)."""
         since = _time_param(request, "updated_since", "updated_since（同步起点）")
         until = _time_param(request, "until", "until（同步终点）")
-        default_size = resource.sync_page_size if since else resource.page_size
+        default_size = size or (resource.sync_page_size if since else resource.page_size)
         q = request.query_params.get("q", "").strip()
         if len(q) > 50:
             raise exceptions.ValidationError({"q": ["搜索词不能超过 50 个字。"]})
@@ -136,7 +137,9 @@ class ListParams:
             raise exceptions.ValidationError({"until": ["until 不能早于 updated_since。"]})
         return cls(
             page=_int_param(request, "page", "页码 page", 1, 1, 100_000),
-            page_size=_int_param(request, "page_size", "每页条数 page_size", default_size, 1, resource.max_page_size),
+            page_size=_int_param(
+                request, "page_size", "每页条数 page_size", default_size, 1, size or resource.max_page_size
+            ),
             updated_since=since,
             until=until,
             cursor=_decode_cursor(cursor) if cursor else None,
@@ -352,7 +355,11 @@ class ResourceViewSet(viewsets.GenericViewSet):
         return caching.json_response(body, state)
 
     # -- bodies --
-    def _page_body(self, queryset: QuerySet, params: ListParams, state) -> bytes:
+    def _records(self, rows, state) -> list[bytes]:
+        """Hook: the JSON of these records (feeds pick fields from it)."""
+        return self.resource.render(self.request, rows, self._generation(state))
+
+    def _page_body(self, queryset: QuerySet, params: ListParams, state, ordering=None) -> bytes:
         total = queryset.count()
         pages = max(1, math.ceil(total / params.page_size))
         if params.page > pages:
@@ -361,11 +368,11 @@ class ResourceViewSet(viewsets.GenericViewSet):
             )
         start = (params.page - 1) * params.page_size
         rows = list(
-            queryset.order_by(*self.resource.ordering).values_list("pk", self.resource.updated_field)[
+            queryset.order_by(*(ordering or self.resource.ordering)).values_list("pk", self.resource.updated_field)[
                 start : start + params.page_size
             ]
         )
-        records = self.resource.render(self.request, rows, self._generation(state))
+        records = self._records(rows, state)
         nxt = self._url(page=params.page + 1) if params.page < pages else None
         prev = self._url(page=params.page - 1) if params.page > 1 else None
         head = dumps({"count": total, "next": nxt, "previous": prev})[:-1]
@@ -388,7 +395,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
         rows = list(changed.order_by(field, "pk").values_list("pk", field)[: params.page_size + 1])
         more = len(rows) > params.page_size
         rows = rows[: params.page_size]
-        records = self.resource.render(self.request, rows, self._generation(state))
+        records = self._records(rows, state)
         nxt = (
             self._url(updated_since=since.isoformat(), until=until.isoformat(), cursor=_encode_cursor(*rows[-1][::-1]))
             if more
@@ -450,36 +457,43 @@ _ERRORS = {
 
 
 def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
-    """Attach the OpenAPI description of list and retrieve (Chinese, per resource)."""
+    """Attach the OpenAPI description of list and retrieve (Chinese, per resource).
+
+    Methods a subclass defines itself keep their own description; inherited ones get a fresh
+    wrapper so that each resource's schema stays its own.
+    """
     resource = viewset.resource
     record = resource.serializer_class
-    listing = _list_serializer(record)
+    own_list, own_retrieve = viewset.list, viewset.retrieve
+    if own_list is ResourceViewSet.list:
 
-    def list(self, request, *args, **kwargs):
-        return ResourceViewSet.list(self, request, *args, **kwargs)
+        def listing(self, request, *args, **kwargs):
+            return ResourceViewSet.list(self, request, *args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs):
-        return ResourceViewSet.retrieve(self, request, *args, **kwargs)
+        viewset.list = extend_schema(
+            summary=f"{resource.label}列表与增量同步",
+            description=f"浏览{resource.label}（分页），或以 updated_since 增量同步（游标分页，含删除标记）。",
+            parameters=LIST_PARAMETERS,
+            responses={
+                200: _list_serializer(record),
+                404: OpenApiResponse(ErrorSerializer, description="页码超出范围。"),
+                410: OpenApiResponse(ErrorSerializer, description="同步起点早于删除标记保留期，需要全量同步。"),
+                **_ERRORS,
+            },
+        )(listing)
+    if own_retrieve is ResourceViewSet.retrieve:
 
-    viewset.list = extend_schema(
-        summary=f"{resource.label}列表与增量同步",
-        description=f"浏览{resource.label}（分页），或以 updated_since 增量同步（游标分页，含删除标记）。",
-        parameters=LIST_PARAMETERS,
-        responses={
-            200: listing,
-            404: OpenApiResponse(ErrorSerializer, description="页码超出范围。"),
-            410: OpenApiResponse(ErrorSerializer, description="同步起点早于删除标记保留期，需要全量同步。"),
-            **_ERRORS,
-        },
-    )(list)
-    viewset.retrieve = extend_schema(
-        summary=f"单个{resource.label}",
-        responses={
-            200: record,
-            404: OpenApiResponse(ErrorSerializer, description="没有该记录，或它已删除、撤下、尚未公开。"),
-            **_ERRORS,
-        },
-    )(retrieve)
+        def retrieve(self, request, *args, **kwargs):
+            return ResourceViewSet.retrieve(self, request, *args, **kwargs)
+
+        viewset.retrieve = extend_schema(
+            summary=f"单个{resource.label}",
+            responses={
+                200: record,
+                404: OpenApiResponse(ErrorSerializer, description="没有该记录，或它已删除、撤下、尚未公开。"),
+                **_ERRORS,
+            },
+        )(retrieve)
     return viewset
 
 

@@ -13,12 +13,14 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from api.feeds import FeedViewSet
 from matters.api import MatterViewSet
 
 from . import workdays
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
+router.register("feeds", FeedViewSet, basename="feed")
 
 
 # ---- the working-day calendar (工作日历) -----------------------------------------------------

@@ -553,11 +553,12 @@ class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
                 f"该事项已被修改：您依据的版本是 {based_on}，当前版本是 {live.latest_revision_id}。"
                 "请重新读取事项后再提交，本次未作任何修改。"
             )
-        draft = live.get_latest_revision_as_object()
+        department_before = live.department_id
+        draft = live.get_latest_revision_as_object()  # may be ``live`` itself: compare with the id kept above
         for field, value in data.items():
             setattr(draft, field, value)
         self._set_materials(draft, materials)
-        if draft.department_id != live.department_id and not policy_for(Matter).user_has_permission_for_instance(
+        if draft.department_id != department_before and not policy_for(Matter).user_has_permission_for_instance(
             self.request.user, "add", draft
         ):
             raise PermissionDenied("您无权把事项移到该部门。")
