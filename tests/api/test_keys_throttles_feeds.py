@@ -90,8 +90,8 @@ class TestThrottling:
     def test_each_key_has_its_own_bucket(self, api, world, monkeypatch):
         monkeypatch.setattr(AnonThrottle, "rate", "1/minute", raising=False)
         monkeypatch.setattr(TerminalThrottle, "rate", "2/minute", raising=False)
-        first, key_a = make_terminal(world.dept_a, name="终端一")
-        second, key_b = make_terminal(world.dept_a, name="终端二")
+        _first, key_a = make_terminal(world.dept_a, name="终端一")
+        _second, key_b = make_terminal(world.dept_a, name="终端二")
         assert api.get(LIST).status_code == 200
         assert api.get(LIST).status_code == 429  # anonymous bucket spent
         assert [api.get(LIST, **key_header(key_a)).status_code for _ in range(3)] == [200, 200, 429]

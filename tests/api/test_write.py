@@ -178,7 +178,7 @@ class TestUpdate:
         assert Matter.objects.get(pk=matter.pk).department == world.dept_a
 
     def test_a_key_without_the_write_scope_cannot_write(self, api, world):
-        terminal, key = make_terminal(world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[Scope.READ_DRAFTS])
+        _terminal, key = make_terminal(world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[Scope.READ_DRAFTS])
         matter = world.matters["own"]
         response = api.patch(
             detail(matter), {"revision": matter.latest_revision_id, "name": "x"}, format="json", **key_header(key)
