@@ -10,9 +10,13 @@ import yaml
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture
-def schema(client, db) -> dict:
-    response = client.get("/api/schema/")
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker) -> dict:
+    """Generated once for the module: building the schema takes a while."""
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
 
