@@ -60,6 +60,10 @@ migrations-check: install-dev ## Fail if the models and the committed migrations
 test-postgres: install-dev ## Run the suite against a throwaway PostgreSQL cluster (as CI does)
 	.ci/postgres-tests
 
+.PHONY: bench-api
+bench-api: install ## Load-test the JSON API with wrk on SQLite and PostgreSQL (ARGS="--quick --db sqlite")
+	$(BIN)/python bench/api_bench.py $(ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

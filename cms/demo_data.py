@@ -132,4 +132,5 @@ USERS: list[DemoUser] = [
     DemoUser("wjw_editor", "王", "芳", "市卫生健康委 内容维护员", "health", "owner"),
     DemoUser("wjw_reviewer", "赵", "磊", "市卫生健康委 审核员", "health", "reviewer"),
     DemoUser("gkb_editor", "陈", "静", "市政府办公室（政务公开办）编辑", global_role="disclosure_editor"),
+    DemoUser("zwfw_editor", "刘", "洋", "市政府办公室（市政务服务中心）内容维护员", "gov_office", "owner"),
 ]

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -226,6 +227,9 @@ class GuidePage(MatterGuideMixin, Page):
         index.SearchField("summary"),
         index.RelatedFields("matter", [index.SearchField("name"), index.SearchField("implementation_code")]),
     ]
+    # For Wagtail's own API v2, used only as the reference in bench/api_bench.py; the platform's
+    # API is /api/v1/guides/ (guides/api.py).
+    api_fields = [APIField("matter"), APIField("summary"), APIField("body")]
 
     class Meta:
         verbose_name = "办事指南"

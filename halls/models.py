@@ -76,11 +76,13 @@ class Window(DepartmentOwned):
     name = models.CharField("窗口名称", max_length=100)
     kind = models.CharField("窗口类型", max_length=16, choices=WindowKind.choices, default=WindowKind.DEPARTMENTAL)
     departments = models.ManyToManyField(
-        Department, verbose_name="进驻部门", blank=True, related_name="hall_windows", help_text="在该窗口派驻人员的部门。"
+        Department,
+        verbose_name="进驻部门",
+        blank=True,
+        related_name="hall_windows",
+        help_text="在该窗口派驻人员的部门。",
     )
-    matters = models.ManyToManyField(
-        "matters.Matter", verbose_name="可办理事项", blank=True, related_name="windows"
-    )
+    matters = models.ManyToManyField("matters.Matter", verbose_name="可办理事项", blank=True, related_name="windows")
     is_open = models.BooleanField("开放", default=True)
     closed_reason = models.CharField("暂停说明", max_length=200, blank=True, help_text="窗口暂停服务时显示给群众。")
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -95,7 +97,9 @@ class Window(DepartmentOwned):
         ordering = ["hall__sort_order", "hall__code", "sort_order", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["hall", "number"], name="unique_window_number", violation_error_message="同一大厅的窗口号不能重复。"
+                fields=["hall", "number"],
+                name="unique_window_number",
+                violation_error_message="同一大厅的窗口号不能重复。",
             )
         ]
 

@@ -203,6 +203,10 @@ class SimpleHistoryRevertView(_HistoryBase):
         )
         return context
 
+    def revert_problems(self, instance) -> list[str]:
+        """Reasons the reverted record may not be saved by this user (subclasses add rules)."""
+        return []
+
     def post(self, request, *args, **kwargs):
         if not self.user_has_permission("change"):
             raise PermissionDenied
@@ -219,6 +223,10 @@ class SimpleHistoryRevertView(_HistoryBase):
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form))
+        for message in self.revert_problems(instance):
+            form.add_error(None, message)
+        if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
         instance._change_reason = form.cleaned_data["change_reason"]
         with transaction.atomic():

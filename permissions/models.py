@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel

@@ -86,6 +86,13 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
             checkers[key] = ObjectPermissionChecker(user)
         return checkers[key]
 
+    @property
+    def _model_actions(self) -> frozenset[str]:
+        """Actions the model has a permission for (its default and custom permissions)."""
+        opts = self.model._meta
+        custom = {codename.removesuffix(f"_{opts.model_name}") for codename, _ in opts.permissions}
+        return frozenset(opts.default_permissions) | frozenset(custom)
+
     # ---- model-level questions -----------------------------------------------------------
     def user_has_permission(self, user, action: str) -> bool:
         """May the user take this action on at least some records (or create some)?"""
@@ -149,7 +156,8 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
             return queryset.none()
         if any(self._has_global(user, action) for action in actions):
             return queryset
-        object_actions = [a for a in actions if a != "add"]
+        # Only actions the model has a permission for ("publish" exists on matters, not on halls).
+        object_actions = [a for a in actions if a != "add" and a in self._model_actions]
         if not object_actions:
             return queryset.none()
         return get_objects_for_user(

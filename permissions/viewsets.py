@@ -4,18 +4,28 @@ Wagtail's generic admin views check model-level permissions only (wagtail#13314)
 lists every row and the edit, delete, history, revision, workflow and lock views load any
 primary key they are given. Every view of this viewset therefore asks the permission policy
 about the instance it loads: a record the user may not see is a 404, a record they may see
-but not act on is a 403. Apps subclass ``DepartmentOwnedViewSet`` and never repeat this.
+but not act on is a 403. Apps subclass ``DepartmentOwnedViewSet`` (snippets) or
+``DepartmentOwnedModelViewSet`` (plain models with simple-history) and never repeat this.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .history import SimpleHistoryCompareView, SimpleHistoryRevertView, SimpleHistoryView, SimpleHistoryViewSetMixin
 from .policy import policy_for
 
 # Having any of these on a record makes it visible in the admin.
@@ -197,3 +207,142 @@ class DepartmentOwnedViewSet(SnippetViewSet):
         if self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
         return queryset
+
+
+# ---- plain (non-snippet) owned models ---------------------------------------------------------
+
+
+class PolicyIndexView(generic.IndexView):
+    """Lists what the viewset's ``get_queryset(request)`` gives; row links follow the policy."""
+
+    def get_base_queryset(self):
+        if callable(self.queryset):
+            self.queryset = self.queryset(self.request)
+        return super().get_base_queryset()
+
+    def get_table(self, object_list):
+        policy_for(self.model).prefetch_for(self.request.user, object_list)
+        return super().get_table(object_list)
+
+    def _may(self, action: str, instance) -> bool:
+        return policy_for(self.model).user_has_permission_for_instance(self.request.user, action, instance)
+
+    def get_edit_url(self, instance):
+        if self.edit_url_name and self._may("change", instance):
+            return reverse(self.edit_url_name, args=[instance.pk])
+        return None
+
+    def get_delete_url(self, instance):
+        if self.delete_url_name and self._may("delete", instance):
+            return reverse(self.delete_url_name, args=[instance.pk])
+        return None
+
+
+class PolicyDeleteView(PolicyGuardMixin, generic.DeleteView):
+    """Delete in one transaction; say in words why a record still referenced cannot go."""
+
+    instance_actions = ("delete",)
+    protected_message = "不能删除“{object}”：仍有其他记录引用它。请先解除引用，或改为停用。"
+
+    def prepare_delete(self) -> None:
+        """Runs inside the transaction, before the record is deleted (subclasses tidy up here)."""
+
+    def _refuse(self):
+        messages.error(self.request, self.protected_message.format(object=self.object))
+        return redirect(self.edit_url_name, self.object.pk)
+
+    def form_valid(self, form):
+        if self.usage is not None and self.usage.is_protected:
+            return self._refuse()
+        success_url = self.get_success_url()
+        message = self.get_success_message()
+        try:
+            with transaction.atomic():
+                self.prepare_delete()
+                self.delete_action()
+        except ProtectedError:
+            return self._refuse()
+        messages.success(self.request, message)
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else redirect(success_url)
+
+
+class PolicyHistoryMixin:
+    """The simple-history views load their record in ``setup``: ask the policy right there."""
+
+    instance_actions: tuple[str, ...] = VIEW
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        guard_instance(request.user, self.object, self.instance_actions)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_revert"] = policy_for(self.model).user_has_permission_for_instance(
+            self.request.user, "change", self.object
+        )
+        return context
+
+
+class PolicySimpleHistoryView(PolicyHistoryMixin, SimpleHistoryView):
+    pass
+
+
+class PolicySimpleHistoryCompareView(PolicyHistoryMixin, SimpleHistoryCompareView):
+    pass
+
+
+class PolicySimpleHistoryRevertView(PolicyHistoryMixin, SimpleHistoryRevertView):
+    """Reverting is a change; a version of another department needs the right to create there."""
+
+    instance_actions = ("change",)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.original_department_id = self.object.department_id
+
+    def revert_problems(self, instance) -> list[str]:
+        problems = super().revert_problems(instance)
+        if instance.department_id != self.original_department_id:
+            allowed = policy_for(self.model).departments_for_action(self.request.user, "add")
+            if not allowed.filter(pk=instance.department_id).exists():
+                problems.append("该版本属于您无权新建记录的部门，不能恢复到该版本。")
+        return problems
+
+
+class DepartmentOwnedModelViewSet(SimpleHistoryViewSetMixin, ModelViewSet):
+    """ModelViewSet of a plain owned model (simple-history) whose every view asks the policy.
+
+    The index lists exactly the records the user may manage; edit, delete, usage, history,
+    compare and revert load their record through the policy (404 when unreadable, 403 when
+    the action is not allowed). Forms should derive from
+    ``permissions.forms.DepartmentOwnedModelForm`` (departments the user may create in, a
+    change reason for the history).
+    """
+
+    index_view_class = PolicyIndexView
+    add_view_class = generic.CreateView
+    edit_view_class = _guarded(generic.EditView, ("change",))
+    delete_view_class = PolicyDeleteView
+    usage_view_class = _guarded(UsageView)
+    inspect_view_class = _guarded(generic.InspectView)
+    history_view_class = PolicySimpleHistoryView
+    history_compare_view_class = PolicySimpleHistoryCompareView
+    history_revert_view_class = PolicySimpleHistoryRevertView
+    # A copy would start as an edit of the original (its department, its pk): not offered.
+    copy_view_enabled = False
+
+    list_select_related: tuple[str, ...] = ("department",)
+    list_prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        """The records the user may manage (subclasses may annotate the result)."""
+        queryset = policy_for(self.model).instances_user_has_any_permission_for(request.user, MANAGE_ACTIONS)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            queryset = queryset.prefetch_related(*self.list_prefetch_related)
+        return queryset
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=self.get_queryset, **kwargs)

@@ -39,9 +39,14 @@ def test_load_demo_builds_the_city_and_is_idempotent():
     assert levels == {"city", "county", "town", "community"}
     assert Department.objects.filter(level="city", parent__name="示范市人民政府").count() >= 8
     assert Matter.objects.count() >= 150
-    assert Membership.objects.count() == 4
+    # One membership per demo account with a department, plus the service user of the terminal
+    # whose keys may write matters (cms/demo_halls.py).
+    people = Membership.objects.filter(user__terminal__isnull=True)
+    assert people.count() == sum(1 for spec in demo_data.USERS if spec.department)
+    assert Membership.objects.filter(user__terminal__isnull=False).count() == 1
     for spec in demo_data.USERS:
         assert spec.username in out.getvalue()
+    assert "demoLED1." in out.getvalue()  # the demo terminal keys are printed with the accounts
 
     before = row_counts()
     call_command("load_demo", stdout=StringIO())

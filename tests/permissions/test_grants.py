@@ -66,7 +66,11 @@ def test_moving_a_matter_moves_the_rights(client, world):
     client.force_login(world.users["owner_b"])
     assert client.get(edit_url(matter)).status_code == 200
     # And through the API as well.
-    response = client.patch(f"/api/v1/matters/{matter.pk}/", {"name": "乙局接手"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/matters/{matter.pk}/",
+        {"name": "乙局接手", "revision": matter.latest_revision_id},
+        content_type="application/json",
+    )
     assert response.status_code == 200
 
 

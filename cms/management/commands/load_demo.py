@@ -10,13 +10,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
+from api.models import Terminal
 from cms import demo_data
 from cms.demo_catalog import load_catalog
 from cms.demo_disclosure import load_disclosure
 from cms.demo_guides import load_guides
+from cms.demo_halls import DEMO_API_KEYS, load_halls
 from cms.demo_requests import load_report, load_requests
 from disclosure.models import DisclosureDocumentPage, DisclosureRequest
 from guides.models import BundleGuidePage, GuidePage
+from halls.models import Hall, Window
 from matters.models import Matter
 from permissions.grants import (
     deferred_grants,
@@ -46,11 +49,14 @@ class Command(BaseCommand):
         load_disclosure(departments, admin)
         load_requests(departments, admin)
         load_report(admin)
+        load_halls(departments, admin)
         self._site()
         self.stdout.write(
             f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
             f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份，"
-            f"公开信息 {DisclosureDocumentPage.objects.count()} 条，依申请公开 {DisclosureRequest.objects.count()} 件"
+            f"公开信息 {DisclosureDocumentPage.objects.count()} 条，依申请公开 {DisclosureRequest.objects.count()} 件，"
+            f"服务大厅 {Hall.objects.count()} 个、窗口 {Window.objects.count()} 个、"
+            f"接入终端 {Terminal.objects.count()} 个"
             f"（本次新增账号 {created_users} 个、事项 {created_matters} 个、"
             f"指南 {guides.guides + guides.bundles} 份）。"
         )
@@ -134,4 +140,8 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（后台 http://127.0.0.1:8000/admin/ ）：")
         for spec in demo_data.USERS:
             self.stdout.write(f"  {spec.username:<15} 密码 {password:<18} {spec.description}")
+        self.stdout.write("")
+        self.stdout.write("演示接入终端密钥（公开的演示值，请求头 Authorization: Api-Key <密钥>）：")
+        for name, key in DEMO_API_KEYS.items():
+            self.stdout.write(f"  {key}  {name}")
         self.stdout.write("")

@@ -1,0 +1,73 @@
+"""The read API's department tree: /api/v1/departments/ (active departments).
+
+Kept apart from ``permissions.api``: DRF imports that module while its own views are being
+defined (it is the default permission class), so it must not import the API machine.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from rest_framework import serializers
+
+from api.resources import Resource, UpdatedFilterSet, resource_viewset
+
+from .models import Department, DepartmentLevel
+
+
+class DepartmentRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="部门编号（其他接口中的部门引用使用同一编号）。")
+    name = serializers.CharField(help_text="部门全称。")
+    short_name = serializers.CharField(help_text="简称。")
+    slug = serializers.CharField(help_text="网址标识（门户网址中使用）。")
+    credit_code = serializers.CharField(help_text="统一社会信用代码（18位）。")
+    level = serializers.CharField(
+        help_text="层级：city 市级、county 县（区）级、town 镇（街道）级、community 村（社区）级。"
+    )
+    level_name = serializers.CharField(source="get_level_display", help_text="层级（中文）。")
+    parent = serializers.IntegerField(
+        source="parent_id", allow_null=True, help_text="上级部门编号；市级部门没有上级时为 null。"
+    )
+    sort_order = serializers.IntegerField(help_text="排序号，小的在前。")
+    updated_at = serializers.DateTimeField(help_text="最后修改时间。")
+
+
+class DepartmentFilter(UpdatedFilterSet):
+    level = django_filters.ChoiceFilter(choices=DepartmentLevel.choices, label="层级（city/county/town/community）")
+    parent = django_filters.NumberFilter(field_name="parent_id", label="上级部门编号")
+    parent_code = django_filters.CharFilter(field_name="parent__credit_code", label="上级部门（统一社会信用代码）")
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", label="只列没有上级的部门（true）或只列有上级的部门（false）"
+    )
+    code = django_filters.CharFilter(field_name="credit_code", label="统一社会信用代码")
+
+    class Meta:
+        model = Department
+        fields: list[str] = []
+
+
+class DepartmentResource(Resource):
+    """Active departments; a deactivated one is a withdrawal for terminals."""
+
+    name = "departments"
+    label = "部门"
+    model = Department
+    serializer_class = DepartmentRecordSerializer
+    filterset_class = DepartmentFilter
+    ordering = ("sort_order", "name", "pk")
+    search_fields = ("name", "short_name", "credit_code")
+
+    def queryset(self, request):
+        return Department.objects.active()
+
+    def withdrawn(self, request, since, until, filterset) -> list[dict]:
+        rows = Department.objects.filter(is_active=False, updated_at__gt=since, updated_at__lte=until)
+        if filterset is not None:
+            rows = filterset.filter_queryset(rows)
+        return [
+            {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
+            for pk, at in rows.values_list("pk", "updated_at")
+        ]
+
+
+DEPARTMENTS = DepartmentResource()
+DepartmentViewSet = resource_viewset(DEPARTMENTS)
