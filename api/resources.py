@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -234,8 +235,9 @@ class Resource:
         return queryset
 
     def field_choices(self) -> list[tuple[str, str]]:
+        """The record's fields with a short Chinese label (model verbose name, else the help text)."""
         fields = self.serializer_class().fields
-        return [(name, str(field.label or name)) for name, field in fields.items()]
+        return [(name, _short_label(name, field)) for name, field in fields.items()]
 
     # -- rendering --
     def serializer_context(self, request) -> dict:
@@ -263,6 +265,17 @@ class Resource:
             cache.set_many(fresh, settings.API_RECORD_CACHE_SECONDS)
             found.update(fresh)
         return [found[keys[pk]] for pk, _ in pks_and_stamps if keys[pk] in found]
+
+
+def _short_label(name: str, field) -> str:
+    label = str(field.label or "")
+    if not _CJK.search(label):
+        label = str(field.help_text or "")
+    label = re.split(r"[（(：:。；;，,]", label)[0].strip()
+    return label or ("编号" if name == "id" else name)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # ---- the viewset -----------------------------------------------------------------------
