@@ -15,6 +15,6 @@ class ApiConfig(AppConfig):
         register_owned_model(Terminal)
         register_owned_model(Feed)
 
-        from . import collections
+        from . import collections, schema  # noqa: F401  (schema registers the Api-Key scheme)
 
         collections.connect_signals()

@@ -22,3 +22,14 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.NotAcceptable):
         exc = exceptions.NotAcceptable("该接口只返回 JSON，请使用 Accept: application/json。")
     return drf_exception_handler(exc, context)
+
+
+def unknown_endpoint(request, *args, **kwargs):
+    """Any /api/ path no endpoint answers: a JSON 404, not the portal's HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": "没有这个接口地址，请查阅 /api/docs/ 中的接口列表。"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,7 +28,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
@@ -168,6 +169,19 @@ def dumps(data) -> bytes:
 
 
 # ---- resources -------------------------------------------------------------------------
+
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds; larger ones are simply absent
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An integer id filter: out-of-range values are a 400, never a database overflow."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = 1, max_value: int = MAX_ID, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra.update(min_value=min_value, max_value=max_value)
 
 
 class UpdatedFilterSet(django_filters.FilterSet):
@@ -363,6 +377,8 @@ class ResourceViewSet(viewsets.GenericViewSet):
         body = caching.cached_body(request, state)
         if body is None:
             pk = kwargs[self.lookup_field]
+            if int(pk) > MAX_ID:
+                raise exceptions.NotFound(f"没有编号为 {pk} 的{self.resource.label}。")
             row = self.get_queryset().filter(pk=pk).values_list("pk", self.resource.updated_field).first()
             if row is None:
                 raise exceptions.NotFound(f"没有编号为 {pk} 的{self.resource.label}，或它已删除、撤下、尚未公开。")
@@ -442,7 +458,7 @@ def _chinese_filter_errors(filterset) -> dict:
 
 def _list_serializer(record: type[serializers.Serializer]) -> type[serializers.Serializer]:
     name = record.__name__.removesuffix("Serializer")
-    return type(
+    listing = type(
         f"{name}ListSerializer",
         (serializers.Serializer,),
         {
@@ -462,11 +478,16 @@ def _list_serializer(record: type[serializers.Serializer]) -> type[serializers.S
             "__module__": record.__module__,
         },
     )
+    # A paged object, not an array of them (drf-spectacular wraps a list action's serializer otherwise).
+    return extend_schema_serializer(many=False)(listing)
 
 
 _ERRORS = {
     304: OpenApiResponse(description="未修改：If-None-Match 或 If-Modified-Since 与当前版本一致，无响应体。"),
-    400: OpenApiResponse(ErrorSerializer, description="参数有误，说明中指出哪个参数。"),
+    400: OpenApiResponse(
+        serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        description="参数有误：以参数名为键，给出中文说明列表。",
+    ),
     401: OpenApiResponse(ErrorSerializer, description="接口密钥无效、已吊销或已过期。"),
     429: OpenApiResponse(ErrorSerializer, description="请求过于频繁；Retry-After 头给出需等待的秒数。"),
 }

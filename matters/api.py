@@ -20,7 +20,16 @@ from wagtail.log_actions import log
 
 from api.auth import KeyScopePermission
 from api.models import Scope
-from api.resources import ErrorSerializer, Resource, ResourceViewSet, UpdatedFilterSet, document, register_source
+from api.resources import (
+    MAX_ID,
+    ErrorSerializer,
+    IdFilter,
+    Resource,
+    ResourceViewSet,
+    UpdatedFilterSet,
+    document,
+    register_source,
+)
 from permissions.api import PolicyPermission
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -221,7 +230,7 @@ class MatterRecordSerializer(serializers.ModelSerializer):
 
 class MatterFilter(UpdatedFilterSet):
     department = django_filters.CharFilter(field_name="department__credit_code", label="部门（统一社会信用代码）")
-    department_id = django_filters.NumberFilter(field_name="department_id", label="部门编号")
+    department_id = IdFilter(field_name="department_id", label="部门编号")
     level = django_filters.CharFilter(field_name="department__level", label="层级（city/county/town/community）")
     matter_type = django_filters.CharFilter(field_name="matter_type__code", label="事项类型编码")
     handling_type = django_filters.CharFilter(field_name="handling_type__code", label="办件类型编码")
@@ -230,7 +239,7 @@ class MatterFilter(UpdatedFilterSet):
     hall = django_filters.CharFilter(
         field_name="windows__hall__code", label="大厅编码（在该大厅有窗口可办）", distinct=True
     )
-    window = django_filters.NumberFilter(field_name="windows", label="窗口编号", distinct=True)
+    window = IdFilter(field_name="windows", label="窗口编号", distinct=True)
     code = django_filters.CharFilter(field_name="implementation_code", label="实施编码")
 
     class Meta:
@@ -450,7 +459,10 @@ def _based_on(request, data: dict) -> int:
 
 _PUBLISH = OpenApiParameter("publish", bool, description="有发布权限时同时发布（发布前做标准化检查）")
 _WRITE_RESPONSES = {
-    400: OpenApiResponse(ErrorSerializer, description="数据有误，按字段给出中文说明。"),
+    400: OpenApiResponse(
+        serializers.DictField(child=serializers.JSONField()), description="数据有误：以字段名为键给出中文说明。"
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="未认证：需要接口密钥或登录。"),
     403: OpenApiResponse(ErrorSerializer, description="无权在该部门新建、修改或发布事项。"),
     404: OpenApiResponse(ErrorSerializer, description="没有该事项，或无权查看。"),
     409: OpenApiResponse(ErrorSerializer, description="依据的版本已过时：事项已被他人修改，未作任何修改。"),
@@ -476,7 +488,7 @@ class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
         """For writes: the record must be readable (else 404) and the policy asked (else 403)."""
         pk = self.kwargs["pk"]
         readable = policy_for(Matter).instances_user_may_read(self.request.user)
-        obj = readable.filter(pk=pk).first()
+        obj = readable.filter(pk=pk).first() if int(pk) <= MAX_ID else None
         if obj is None:
             raise exceptions.NotFound(f"没有编号为 {pk} 的事项，或您无权查看。")
         self.check_object_permissions(self.request, obj)

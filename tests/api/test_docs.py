@@ -54,3 +54,15 @@ def test_interactive_docs_need_no_cdn(client, db):
     page = client.get("/api/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert assets and all(a.startswith("/static/") for a in assets)
+
+
+def test_an_unknown_api_path_is_a_json_404(client, db):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/api/docs/" in response.json()["detail"]
+
+
+def test_the_key_scheme_is_documented(schema):
+    scheme = schema["components"]["securitySchemes"]["ApiKey"]
+    assert scheme["in"] == "header" and "Api-Key" in scheme["description"]
