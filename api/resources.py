@@ -482,12 +482,12 @@ def _list_serializer(record: type[serializers.Serializer]) -> type[serializers.S
     return extend_schema_serializer(many=False)(listing)
 
 
+# {"page": ["页码 page必须……"]}: what DRF's ValidationError renders.
+FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+
 _ERRORS = {
     304: OpenApiResponse(description="未修改：If-None-Match 或 If-Modified-Since 与当前版本一致，无响应体。"),
-    400: OpenApiResponse(
-        serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        description="参数有误：以参数名为键，给出中文说明列表。",
-    ),
+    400: OpenApiResponse(FIELD_ERRORS, description="参数有误：以参数名为键，给出中文说明列表。"),
     401: OpenApiResponse(ErrorSerializer, description="接口密钥无效、已吊销或已过期。"),
     429: OpenApiResponse(ErrorSerializer, description="请求过于频繁；Retry-After 头给出需等待的秒数。"),
 }

@@ -5,21 +5,47 @@ from __future__ import annotations
 import datetime
 import re
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from api import caching
 from api.feeds import FeedViewSet
+from api.resources import _ERRORS, ResourceViewSet, dumps
+from disclosure.api import DisclosureDocumentViewSet
+from guides.api import BundleViewSet, GuideViewSet
+from halls.api import HallViewSet, NoticeViewSet, WindowViewSet
 from matters.api import MatterViewSet
+from matters.api_reference import CategoryViewSet, MatterTypeViewSet, StatsViewSet
+from permissions.api_departments import DepartmentViewSet
 
 from . import workdays
+from .models import CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR
 
 router = DefaultRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("matter-types", MatterTypeViewSet, basename="matter-type")
 router.register("matters", MatterViewSet, basename="matter")
+router.register("stats", StatsViewSet, basename="stats")
+router.register("guides", GuideViewSet, basename="guide")
+router.register("bundles", BundleViewSet, basename="bundle")
+# Below /disclosure/, beside the request endpoint (api/v1/disclosure/requests/, in cms/urls.py).
+router.register("disclosure/documents", DisclosureDocumentViewSet, basename="disclosure-document")
+router.register("halls", HallViewSet, basename="hall")
+router.register("windows", WindowViewSet, basename="window")
+router.register("notices", NoticeViewSet, basename="notice")
 router.register("feeds", FeedViewSet, basename="feed")
 
 
@@ -75,12 +101,12 @@ class WorkingDaySerializer(serializers.Serializer):
     name = serializers.CharField(help_text="所属节日名称，如“国庆节”（放假日和调休上班日均给出）；普通日期为空字符串。")
 
 
-class ErrorSerializer(serializers.Serializer):
+class CalendarErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="错误说明（中文），指出哪个参数有误或哪一年的安排尚未录入。")
 
 
 _ERROR_RESPONSE = OpenApiResponse(
-    ErrorSerializer,
+    CalendarErrorSerializer,
     description="参数缺失或格式错误、天数超出范围，或计算涉及的年份尚未录入法定节假日安排。",
 )
 
@@ -148,3 +174,104 @@ class WorkingDayView(_PublicCalendarView):
         except (_BadParameter, workdays.UncoveredYearError) as exc:
             return _bad_request(str(exc))
         return Response(WorkingDaySerializer(data).data)
+
+
+class SpecialDaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="日期。")
+    weekday = serializers.IntegerField(help_text="星期：1 为星期一，7 为星期日。")
+    is_working_day = serializers.BooleanField(help_text="是否上班。")
+    kind = serializers.CharField(
+        help_text="holiday：放假（法定节假日及其调休放假，含假期中的周末）；workday：调休上班的周末。"
+    )
+    name = serializers.CharField(help_text="所属节日名称，如“春节”；个别录入时未写名称的为空字符串。")
+
+
+@extend_schema_serializer(many=False)  # served by a ``list`` action, but one document
+class WorkdaysYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="年份。")
+    days = SpecialDaySerializer(
+        many=True,
+        help_text="该年与“周一至周五上班、周六周日休息”不同的日子（放假的工作日、调休上班的周末），"
+        "以及节假日期间的周末，按日期排列。未列出的日子按周一至周五上班计。",
+    )
+
+
+def special_days(calendar: workdays.WorkingDayCalendar, year: int) -> list[dict]:
+    """The days of ``year`` that are not plain Monday-Friday days (raises ``UncoveredYearError``)."""
+    days = []
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        working = calendar.is_working_day(day)
+        weekend = day.weekday() >= 5
+        name = calendar.day_name(day)
+        if working and weekend:
+            days.append({"date": day, "kind": "workday", "is_working_day": True, "name": name})
+        elif not working and (not weekend or name):
+            days.append({"date": day, "kind": "holiday", "is_working_day": False, "name": name})
+        day += datetime.timedelta(days=1)
+    for item in days:
+        item["weekday"] = item["date"].isoweekday()
+    return days
+
+
+def _year_param(request: Request) -> int:
+    value = request.query_params.get("year", "").strip()
+    if not value:
+        return timezone.localdate().year
+    if not _INTEGER.match(value):
+        raise _BadParameter(f"参数 year（年份）必须是四位数字，例如 2026；收到的是“{value[:20]}”。")
+    year = int(value)
+    if not CALENDAR_MIN_YEAR <= year <= CALENDAR_MAX_YEAR:
+        raise _BadParameter(
+            f"参数 year（年份）必须在 {CALENDAR_MIN_YEAR} 到 {CALENDAR_MAX_YEAR} 之间，收到的是 {year}。"
+        )
+    return year
+
+
+class WorkdaysViewSet(viewsets.ViewSet):
+    """工作日历：某一年的法定节假日和调休上班日。"""
+
+    authentication_classes = ResourceViewSet.authentication_classes
+    permission_classes = ResourceViewSet.permission_classes
+    throttle_classes = ResourceViewSet.throttle_classes
+    renderer_classes = ResourceViewSet.renderer_classes
+
+    @extend_schema(
+        operation_id="workdays_year",
+        tags=["工作日历"],
+        summary="某一年的节假日和调休安排",
+        description="列出该年放假的工作日、调休上班的周末和节假日期间的周末（按国务院办公厅通知及后台录入的安排）。"
+        "带 ETag，工作日历修改后才变化。该年安排尚未录入时返回 400，不会按只除周末估算。",
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                description=f"年份，{CALENDAR_MIN_YEAR} 到 {CALENDAR_MAX_YEAR} 之间，例如 2026；不填为今年。",
+            )
+        ],
+        responses={
+            200: WorkdaysYearSerializer,
+            400: _ERROR_RESPONSE,
+            **{code: response for code, response in _ERRORS.items() if code != 400},
+        },
+    )
+    def list(self, request: Request) -> Response:
+        try:
+            year = _year_param(request)
+        except _BadParameter as exc:
+            return _bad_request(str(exc))
+        state = caching.state_for(("workdays",), f"workdays|{request.get_host()}|{request.path}|{year}")
+        if caching.is_not_modified(request, state):
+            return caching.not_modified(state)
+        body = caching.cached_body(request, state)
+        if body is None:
+            try:
+                days = special_days(workdays.current_calendar(), year)
+            except workdays.UncoveredYearError as exc:
+                return _bad_request(str(exc))
+            body = dumps(WorkdaysYearSerializer({"year": year, "days": days}).data)
+            caching.store_body(state, body)
+        return caching.json_response(body, state)
+
+
+router.register("workdays", WorkdaysViewSet, basename="workdays")

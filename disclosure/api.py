@@ -1,7 +1,17 @@
-"""Kiosk API for requests for disclosure: the same application as the web form."""
+"""JSON API of government information disclosure.
+
+- ``DisclosureRequestCreateView``: kiosks submit requests for disclosure (the same application
+  as the web form). Nothing of an application is ever read back through the API.
+- ``DisclosureDocumentResource``: /api/v1/disclosure/documents/, the proactive-disclosure
+  catalog (live, public documents).
+"""
 
 from __future__ import annotations
 
+import re
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -11,6 +21,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from api.resources import IdFilter, Resource, register_source, resource_viewset
+from cms.api_support import Batch, absolute, expand_rich_text
+from matters.api import DepartmentRefSerializer
+from matters.api_reference import department_ref
+
+from .models import Classification, DisclosureDocumentPage, DocumentAttachment, Facet, Validity
 from .request_forms import RequestForm
 from .request_models import Channel
 from .request_views import create_request
@@ -88,3 +104,196 @@ class DisclosureRequestCreateView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+# ---- read API: the proactive-disclosure catalog (/api/v1/disclosure/documents/) ------------
+
+
+class ClassificationRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="分类编码。")
+    name = serializers.CharField(help_text="分类名称。")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="附件名称。")
+    url = serializers.CharField(help_text="附件的完整下载网址。")
+
+
+def _classification(value) -> dict:
+    return {"code": value.code, "name": value.name}
+
+
+def _keywords(text: str) -> list[str]:
+    return [word for word in re.split(r"[\s、，,;；]+", text or "") if word]
+
+
+class DisclosureDocumentRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField(label="编号", help_text="公开信息编号（页面编号）。")
+    title = serializers.CharField(label="标题", help_text="标题。")
+    url = serializers.SerializerMethodField(label="网址", help_text="门户网站上的完整网址。")
+    index_number = serializers.CharField(
+        allow_null=True, label="索引号", help_text="索引号（首次发布时编制，不变、不复用）。"
+    )
+    issuing_body = serializers.SerializerMethodField(label="发布机构", help_text="发布机构。")
+    document_number = serializers.CharField(label="文号", help_text="文号，如 示政办发〔2026〕12号；没有时为空字符串。")
+    written_date = serializers.DateField(label="成文日期", help_text="成文日期。")
+    publication_date = serializers.DateField(allow_null=True, label="发布日期", help_text="发布日期（首次发布之日）。")
+    summary = serializers.CharField(label="内容概述", help_text="内容概述。")
+    keywords = serializers.SerializerMethodField(label="主题词", help_text="主题词。")
+    topic = serializers.SerializerMethodField(label="主题分类", help_text="主题分类。")
+    genre = serializers.SerializerMethodField(label="体裁分类", help_text="体裁分类。")
+    categories = serializers.SerializerMethodField(label="组配分类", help_text="组配分类（法定主动公开内容）。")
+    scope = serializers.CharField(label="公开范围", help_text="公开范围，如“面向社会”。")
+    validity = serializers.CharField(
+        label="有效性", help_text="有效性：in_force 有效、amended 已修改、repealed 已废止、expired 已失效。"
+    )
+    validity_name = serializers.CharField(
+        source="get_validity_display", label="有效性名称", help_text="有效性（中文）。"
+    )
+    validity_date = serializers.DateField(
+        allow_null=True, label="有效性变更日期", help_text="修改、废止或失效的日期；有效的文件为 null。"
+    )
+    replaced_by = serializers.SerializerMethodField(
+        label="替代文件", help_text="替代本文件的公开信息编号；没有或替代文件未公开时为 null。"
+    )
+    attachments = serializers.SerializerMethodField(label="附件", help_text="附件，按顺序。")
+    body = serializers.SerializerMethodField(label="正文", help_text="正文（HTML，链接和图片为公开网址）。")
+    first_published_at = serializers.DateTimeField(allow_null=True, label="首次发布时间", help_text="首次发布时间。")
+    last_published_at = serializers.DateTimeField(
+        allow_null=True, label="最后发布时间", help_text="最后发布时间（同步以它为更新时间）。"
+    )
+
+    def _url(self, obj) -> str:
+        cached = getattr(obj, "_api_url", None)
+        if cached is None:
+            cached = obj._api_url = obj.get_full_url(self.context.get("request")) or ""
+        return cached
+
+    def get_url(self, obj) -> str:
+        return self._url(obj)
+
+    def get_issuing_body(self, obj) -> DepartmentRefSerializer:
+        return department_ref(obj.issuing_body)
+
+    def get_keywords(self, obj) -> list[str]:
+        return _keywords(obj.keywords)
+
+    def get_topic(self, obj) -> ClassificationRefSerializer:
+        return _classification(obj.topic)
+
+    def get_genre(self, obj) -> ClassificationRefSerializer:
+        return _classification(obj.genre)
+
+    def get_categories(self, obj) -> ClassificationRefSerializer(many=True):
+        return [_classification(c) for c in obj.categories.all()]
+
+    def get_replaced_by(self, obj) -> int | None:
+        _loaded(obj)
+        return obj.replaced_by_id if obj.replaced_by_id in obj._api_public_replacements else None
+
+    def get_attachments(self, obj) -> AttachmentSerializer(many=True):
+        base = self._url(obj)
+        return [
+            {"title": a.title or a.document.title, "url": absolute(base, a.document.url)} for a in obj.attachments.all()
+        ]
+
+    def get_body(self, obj) -> str:
+        _loaded(obj)
+        return obj._api_html.get(obj.body, obj.body or "")
+
+
+def _load(documents: list) -> None:
+    """Batch loader: the bodies' links expanded together, and which replacements are public."""
+    html = expand_rich_text(d.body for d in documents)
+    replacements = {d.replaced_by_id for d in documents if d.replaced_by_id}
+    public = (
+        set(DisclosureDocumentPage.objects.live().public().filter(pk__in=replacements).values_list("pk", flat=True))
+        if replacements
+        else set()
+    )
+    for document in documents:
+        document._api_html = html
+        document._api_public_replacements = public
+
+
+def _loaded(document) -> None:
+    if not hasattr(document, "_api_html"):
+        _load([document])
+
+
+class DisclosureDocumentFilter(django_filters.FilterSet):
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="last_published_at", lookup_expr="gt", label="最后发布时间晚于（ISO 8601）"
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name="last_published_at", lookup_expr="lte", label="最后发布时间不晚于（ISO 8601）"
+    )
+    body = django_filters.CharFilter(field_name="issuing_body__credit_code", label="发布机构（统一社会信用代码）")
+    category = django_filters.CharFilter(field_name="categories__code", distinct=True, label="组配分类编码")
+    topic = django_filters.CharFilter(field_name="topic__code", label="主题分类编码")
+    genre = django_filters.CharFilter(field_name="genre__code", label="体裁分类编码")
+    year = IdFilter(field_name="publication_date__year", label="发布年份，如 2026", min_value=1900, max_value=2100)
+    validity = django_filters.ChoiceFilter(
+        choices=Validity.choices, label="有效性（in_force/amended/repealed/expired）"
+    )
+    index_number = django_filters.CharFilter(field_name="index_number", label="索引号")
+
+    class Meta:
+        model = DisclosureDocumentPage
+        fields: list[str] = []
+
+
+class DisclosureDocumentResource(Resource):
+    """Live, public documents of the catalog; unpublished and deleted ones have stored tombstones."""
+
+    name = "disclosure_documents"
+    label = "政府信息公开文件"
+    model = DisclosureDocumentPage
+    serializer_class = DisclosureDocumentRecordSerializer
+    filterset_class = DisclosureDocumentFilter
+    # Classifications (their changes bump this collection) and replacement documents are embedded.
+    depends_on = ("departments", "disclosure_documents")
+    updated_field = "last_published_at"
+    ordering = ("-publication_date", "-index_number", "-pk")
+    search_fields = ("title", "document_number", "index_number", "keywords")
+    feed_orderings = {
+        "-updated": ("-last_published_at", "-pk"),
+        "name": ("title", "pk"),
+        "-published": ("-publication_date", "-index_number", "-pk"),
+    }
+
+    def queryset(self, request) -> QuerySet:
+        return DisclosureDocumentPage.objects.live().public()
+
+    def optimise(self, queryset: QuerySet):
+        attachments = DocumentAttachment.objects.select_related("document").order_by("sort_order", "pk")
+        queryset = queryset.select_related("issuing_body", "topic", "genre").prefetch_related(
+            Prefetch("categories", queryset=Classification.objects.order_by("sort_order", "pk")),
+            Prefetch("attachments", queryset=attachments),
+        )
+        return Batch(queryset, _load)
+
+    def feed_queryset(self, feed) -> QuerySet:
+        queryset = self.queryset(None)
+        departments = [d.pk for d in feed.departments.all()]
+        if departments:
+            queryset = queryset.filter(issuing_body__in=departments)
+        by_facet: dict[str, list[int]] = {}
+        for value in feed.classifications.all():
+            by_facet.setdefault(value.facet, []).append(value.pk)
+        for facet, ids in by_facet.items():
+            if facet == Facet.TOPIC:
+                queryset = queryset.filter(topic__in=ids)
+            elif facet == Facet.GENRE:
+                queryset = queryset.filter(genre__in=ids)
+            else:
+                queryset = queryset.filter(
+                    pk__in=DisclosureDocumentPage.objects.filter(categories__in=ids).values("pk")
+                )
+        if feed.keyword:
+            queryset = self.search(queryset, feed.keyword)
+        return queryset
+
+
+DISCLOSURE_DOCUMENTS = register_source("disclosure_documents", DisclosureDocumentResource())
+DisclosureDocumentViewSet = resource_viewset(DISCLOSURE_DOCUMENTS)

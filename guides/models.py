@@ -16,8 +16,8 @@ from django.db.models import Exists, OuterRef
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page

@@ -460,7 +460,7 @@ def _based_on(request, data: dict) -> int:
 _PUBLISH = OpenApiParameter("publish", bool, description="有发布权限时同时发布（发布前做标准化检查）")
 _WRITE_RESPONSES = {
     400: OpenApiResponse(
-        serializers.DictField(child=serializers.JSONField()), description="数据有误：以字段名为键给出中文说明。"
+        {"type": "object", "additionalProperties": {}}, description="数据有误：以字段名为键给出中文说明。"
     ),
     401: OpenApiResponse(ErrorSerializer, description="未认证：需要接口密钥或登录。"),
     403: OpenApiResponse(ErrorSerializer, description="无权在该部门新建、修改或发布事项。"),

@@ -102,18 +102,24 @@ def overall(queryset: QuerySet | None = None) -> Efficiency:
     return _row("全部", _base(queryset).aggregate(**AGGREGATES))
 
 
+def department_rows(queryset: QuerySet | None = None) -> list[tuple[Department, Efficiency]]:
+    """Per department with matters in force, in the department order (the department objects with it)."""
+    rows = {r["department_id"]: r for r in _base(queryset).order_by().values("department_id").annotate(**AGGREGATES)}
+    departments = Department.objects.filter(pk__in=rows).order_by("sort_order", "name")
+    return [(d, _row(d.name, rows[d.pk])) for d in departments]
+
+
 def by_department(queryset: QuerySet | None = None) -> list[Efficiency]:
-    rows = _base(queryset).order_by().values("department_id").annotate(**AGGREGATES)
-    names = dict(Department.objects.values_list("pk", "name"))
-    order = {
-        pk: i for i, pk in enumerate(Department.objects.order_by("sort_order", "name").values_list("pk", flat=True))
-    }
-    result = [(order.get(r["department_id"], 0), _row(names.get(r["department_id"], "?"), r)) for r in rows]
-    return [row for _, row in sorted(result, key=lambda item: item[0])]
+    return [row for _, row in department_rows(queryset)]
 
 
-def by_level(queryset: QuerySet | None = None) -> list[Efficiency]:
+def level_rows(queryset: QuerySet | None = None) -> list[tuple[str, Efficiency]]:
+    """Per department level (code, figures), from city down to community; levels without matters left out."""
     rows = {
         r["department__level"]: r for r in _base(queryset).order_by().values("department__level").annotate(**AGGREGATES)
     }
-    return [_row(level.label, rows[level.value]) for level in DepartmentLevel if level.value in rows]
+    return [(level.value, _row(level.label, rows[level.value])) for level in DepartmentLevel if level.value in rows]
+
+
+def by_level(queryset: QuerySet | None = None) -> list[Efficiency]:
+    return [row for _, row in level_rows(queryset)]

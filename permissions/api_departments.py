@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
-from api.resources import Resource, UpdatedFilterSet, resource_viewset
+from api.resources import IdFilter, Resource, UpdatedFilterSet, resource_viewset
 
 from .models import Department, DepartmentLevel
 
@@ -33,7 +33,7 @@ class DepartmentRecordSerializer(serializers.Serializer):
 
 class DepartmentFilter(UpdatedFilterSet):
     level = django_filters.ChoiceFilter(choices=DepartmentLevel.choices, label="层级（city/county/town/community）")
-    parent = django_filters.NumberFilter(field_name="parent_id", label="上级部门编号")
+    parent = IdFilter(field_name="parent_id", label="上级部门编号")
     parent_code = django_filters.CharFilter(field_name="parent__credit_code", label="上级部门（统一社会信用代码）")
     top_level = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", label="只列没有上级的部门（true）或只列有上级的部门（false）"

@@ -253,7 +253,10 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe_identifiers"],
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MaterialSourceEnum": "matters.models.MaterialSource",
+        "MatterStatusEnum": "matters.models.MatterStatus",
+    },
 }
 
 # Security: enforced whenever DEBUG is off.
