@@ -241,6 +241,13 @@ class MatterFilter(UpdatedFilterSet):
     )
     window = IdFilter(field_name="windows", label="窗口编号", distinct=True)
     code = django_filters.CharFilter(field_name="implementation_code", label="实施编码")
+    # The names v1 first shipped with; kept so existing clients go on working.
+    department__credit_code = django_filters.CharFilter(
+        field_name="department__credit_code", label="部门（统一社会信用代码；同 department）"
+    )
+    matter_type__code = django_filters.CharFilter(
+        field_name="matter_type__code", label="事项类型编码（同 matter_type）"
+    )
 
     class Meta:
         model = Matter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,9 @@ from ..factories import MatterFactory
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, url: str) -> int:
+def count_queries(client, url: str, *, cold: bool = False) -> int:
+    if cold:  # the API caches bodies and records: measure the work of building them
+        cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -38,8 +41,9 @@ def test_api_list_queries_do_not_grow(client, world, role):
     if role != "anonymous":
         client.force_login(world.users[role])
     count_queries(client, "/api/v1/matters/")
-    small = count_queries(client, "/api/v1/matters/")
+    small = count_queries(client, "/api/v1/matters/", cold=True)
     for _ in range(20):
         MatterFactory(department=world.dept_a)
-    large = count_queries(client, "/api/v1/matters/")
+    count_queries(client, "/api/v1/matters/")  # the collection's version settles after the change
+    large = count_queries(client, "/api/v1/matters/", cold=True)
     assert large == small
