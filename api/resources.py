@@ -91,6 +91,23 @@ def _time_param(request, name: str, label: str) -> datetime.datetime | None:
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    try:
+        return checked_moment(value)
+    except forms.ValidationError as exc:
+        raise exceptions.ValidationError({name: [f"{label}：{exc.messages[0]}"]}) from None
+
+
+def checked_moment(value: datetime.datetime) -> datetime.datetime:
+    """A time a database can compare: a real UTC offset, a year from 1900 to 9999, as UTC."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+        raise forms.ValidationError("时区偏移超出范围（应在 -14:00 到 +14:00 之间）。")
+    try:
+        value = value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise forms.ValidationError("时间超出范围（年份应在 1900 到 9999 之间）。") from None
+    if not 1900 <= value.year <= 9999:
+        raise forms.ValidationError("时间超出范围（年份应在 1900 到 9999 之间）。")
     return value
 
 
@@ -184,15 +201,23 @@ class IdFilter(django_filters.NumberFilter):
         self.extra.update(min_value=min_value, max_value=max_value)
 
 
+class _MomentField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return checked_moment(value) if value is not None else None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 time filter that refuses (400) what a database cannot compare."""
+
+    field_class = _MomentField
+
+
 class UpdatedFilterSet(django_filters.FilterSet):
     """Base of every resource's filters: by update time as well as by content."""
 
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gt", label="更新时间晚于（ISO 8601）"
-    )
-    updated_before = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="lte", label="更新时间不晚于（ISO 8601）"
-    )
+    updated_after = MomentFilter(field_name="updated_at", lookup_expr="gt", label="更新时间晚于（ISO 8601）")
+    updated_before = MomentFilter(field_name="updated_at", lookup_expr="lte", label="更新时间不晚于（ISO 8601）")
 
 
 class Resource:

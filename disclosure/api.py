@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from api.resources import IdFilter, Resource, register_source, resource_viewset
+from api.resources import IdFilter, MomentFilter, Resource, register_source, resource_viewset
 from cms.api_support import Batch, absolute, expand_rich_text
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import department_ref
@@ -222,10 +222,8 @@ def _loaded(document) -> None:
 
 
 class DisclosureDocumentFilter(django_filters.FilterSet):
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="last_published_at", lookup_expr="gt", label="最后发布时间晚于（ISO 8601）"
-    )
-    updated_before = django_filters.IsoDateTimeFilter(
+    updated_after = MomentFilter(field_name="last_published_at", lookup_expr="gt", label="最后发布时间晚于（ISO 8601）")
+    updated_before = MomentFilter(
         field_name="last_published_at", lookup_expr="lte", label="最后发布时间不晚于（ISO 8601）"
     )
     body = django_filters.CharFilter(field_name="issuing_body__credit_code", label="发布机构（统一社会信用代码）")

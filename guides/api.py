@@ -19,7 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from api.resources import Resource, register_source, resource_viewset
+from api.resources import MomentFilter, Resource, register_source, resource_viewset
 from cms.api_support import Batch, absolute, expand_rich_text, one_of
 from matters.api import DepartmentRefSerializer, _term_condition
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
@@ -400,10 +400,8 @@ class BundleRecordSerializer(_GuideBaseSerializer):
 
 
 class _PageFilter(django_filters.FilterSet):
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="last_published_at", lookup_expr="gt", label="最后发布时间晚于（ISO 8601）"
-    )
-    updated_before = django_filters.IsoDateTimeFilter(
+    updated_after = MomentFilter(field_name="last_published_at", lookup_expr="gt", label="最后发布时间晚于（ISO 8601）")
+    updated_before = MomentFilter(
         field_name="last_published_at", lookup_expr="lte", label="最后发布时间不晚于（ISO 8601）"
     )
     department = django_filters.CharFilter(method="filter_department", label="所属部门（统一社会信用代码）")

@@ -241,3 +241,18 @@ def test_list_queries_do_not_grow_with_length(api, world, params):
         MatterFactory(department=world.dept_a)
     api.get(LIST)  # the collection versions settle (rows created, transitions computed) once
     assert count(20) == count(2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"updated_after": "1120-02-22T19:43:32-22:25"},
+        {"updated_before": "0001-01-01T00:00:00+05:00"},
+        {"updated_since": "2026-01-01T00:00:00+15:30"},
+    ],
+)
+def test_times_a_database_cannot_compare_are_400(api, world, params):
+    response = api.get(LIST, params)
+    assert response.status_code == 400
+    assert "超出范围" in json.dumps(body(response), ensure_ascii=False)
