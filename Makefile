@@ -43,9 +43,39 @@ run: demo ## Set up everything and serve the site with demo data at http://127.0
 	@echo "门户: http://$(HOST):$(PORT)/   后台: http://$(HOST):$(PORT)/admin/   API: http://$(HOST):$(PORT)/api/docs/"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Browser tests (tests/browser): Debian's Chromium and CJK fonts, axe-core pinned in package-lock.json.
+# Installed only when missing; never a browser download (no `playwright install`).
+BROWSER_DEBS := chromium fonts-noto-cjk
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: browser-debs
+browser-debs:
+	@missing=""; \
+	for pkg in $(BROWSER_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "Please install:$$missing (Debian packages)"; exit 1; }; \
+	  echo "== installing Debian packages for the browser tests:$$missing"; \
+	  $(AS_ROOT) apt-get update -qq && \
+	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json | browser-debs
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: browser-deps
+browser-deps: browser-debs node_modules/axe-core/axe.min.js ## Install Chromium, CJK fonts and axe-core for the browser tests
+
 .PHONY: test
-test: install-dev ## Set up and run the whole test suite (SQLite, or DATABASE_URL if set)
+test: install-dev browser-deps ## Set up and run the whole test suite, browser tests included (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest -n 2 -q
+
+.PHONY: test-browser
+test-browser: install-dev browser-deps ## Only the browser tests (Playwright + Debian's Chromium + axe-core)
+	$(BIN)/pytest -n 2 -q tests/browser
 
 .PHONY: lint
 lint: install-dev ## ruff lint and format check
@@ -65,5 +95,5 @@ bench-api: install ## Load-test the JSON API with wrk on SQLite and PostgreSQL (
 	$(BIN)/python bench/api_bench.py $(ARGS)
 
 .PHONY: clean
-clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) var
+clean: ## Remove the virtualenv, local data, node_modules and test artefacts
+	rm -rf $(VENV) var node_modules test-artifacts

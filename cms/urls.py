@@ -30,4 +30,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("search/", include("sitesearch.urls")),
+    path("", include("theme.urls")),  # sitemap.xml, robots.txt
+    path("", include(wagtail_urls)),
+]

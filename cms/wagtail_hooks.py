@@ -114,3 +114,11 @@ class WorkingDayCalendarGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_working_day_calendar() -> WorkingDayCalendarGroup:
     return WorkingDayCalendarGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_portal_department_chooser():
+    """The department chooser of the portal blocks (matter lists, disclosure lists, statistics)."""
+    from .blocks.choosers import department_chooser_viewset
+
+    return department_chooser_viewset

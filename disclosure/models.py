@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from permissions.models import Department, DepartmentSectionPage
+from sitesearch.indexing import KeywordParts, SearchKeywordsMixin, keywords_field, plain_text
 
 # ---- taxonomies --------------------------------------------------------------------------
 
@@ -259,7 +260,7 @@ class DisclosureDocumentForm(WagtailAdminPageForm):
             self.initial["issuing_body"] = department.pk
 
 
-class DisclosureDocumentPage(Page):
+class DisclosureDocumentPage(SearchKeywordsMixin, Page):
     """One item of the proactive-disclosure catalog (公开目录, domain.md §4).
 
     ``index_number`` and ``publication_date`` are assigned on first publication
@@ -351,9 +352,19 @@ class DisclosureDocumentPage(Page):
         index.SearchField("keywords"),
         index.SearchField("body"),
         index.FilterField("validity"),
+        index.FilterField("issuing_body"),
+        keywords_field(),
     ]
 
     RECORD_FIELDS = ("index_number", "publication_date", "published_late")
+
+    def search_keyword_parts(self) -> KeywordParts:
+        issuing_body = self.issuing_body.name if self.issuing_body_id else ""
+        return KeywordParts(
+            title=self.title,
+            names=[self.keywords, self.document_number],
+            body=[self.summary, issuing_body, plain_text(self.body)],
+        )
 
     class Meta:
         verbose_name = "公开信息"

@@ -155,7 +155,10 @@ class PublicRequestForm(RequestForm):
     challenge_answer = forms.IntegerField(label="验证问题", min_value=0, max_value=99)
     challenge_token = forms.CharField(widget=forms.HiddenInput)
     website = forms.CharField(
-        label="请勿填写此项", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="请勿填写此项",
+        required=False,
+        # Hidden from assistive technology, so it must be out of the Tab order too (WCAG 4.1.2).
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     agree = forms.BooleanField(label="本人承诺所填信息真实有效。")
 

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from matters.models import Matter
 from permissions.models import DepartmentSectionPage
+from sitesearch.indexing import KeywordParts, SearchKeywordsMixin, keywords_field
 
 from .blocks import GuideBodyBlock
 from .notice import Notice, build_notice, combined_limit, format_limit, status_notice
@@ -193,7 +194,7 @@ class MatterGuideMixin(RoutablePageMixin):
         return pdf_response(self, request)
 
 
-class GuidePage(MatterGuideMixin, Page):
+class GuidePage(MatterGuideMixin, SearchKeywordsMixin, Page):
     """办事指南: one matter, read live, with what only a guide has."""
 
     matter = models.ForeignKey(
@@ -226,6 +227,7 @@ class GuidePage(MatterGuideMixin, Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.RelatedFields("matter", [index.SearchField("name"), index.SearchField("implementation_code")]),
+        keywords_field(),
     ]
     # For Wagtail's own API v2, used only as the reference in bench/api_bench.py; the platform's
     # API is /api/v1/guides/ (guides/api.py).
@@ -234,6 +236,11 @@ class GuidePage(MatterGuideMixin, Page):
     class Meta:
         verbose_name = "办事指南"
         verbose_name_plural = "办事指南"
+
+    def search_keyword_parts(self) -> KeywordParts:
+        matter = self.matter if self.matter_id else None
+        names = [matter.name, matter.result_name] if matter is not None else []
+        return KeywordParts(title=self.title, names=names, body=[self.summary])
 
     def staged_matters(self) -> list[tuple[int, Matter]]:
         matter = Matter.with_elements(Matter.objects.filter(pk=self.matter_id)).first()
@@ -247,7 +254,7 @@ class GuidePage(MatterGuideMixin, Page):
         return self.search_description or self.summary
 
 
-class BundleGuidePage(MatterGuideMixin, Page):
+class BundleGuidePage(MatterGuideMixin, SearchKeywordsMixin, Page):
     """一件事一次办: several matters, possibly of several departments, read as one guide."""
 
     summary = models.CharField("一句话说明", max_length=200, blank=True, help_text="例如：开一家餐馆需要办的全部手续。")
@@ -281,11 +288,16 @@ class BundleGuidePage(MatterGuideMixin, Page):
     base_form_class = BundleGuidePageForm
     parent_page_types = ["guides.GuideSectionPage"]
     subpage_types: list[str] = []
-    search_fields = Page.search_fields + [index.SearchField("summary")]
+    search_fields = Page.search_fields + [index.SearchField("summary"), keywords_field()]
+    search_keywords_from_children = True  # its matters' names come from the members
 
     class Meta:
         verbose_name = "“一件事”指南"
         verbose_name_plural = "“一件事”指南"
+
+    def search_keyword_parts(self) -> KeywordParts:
+        names = [member.matter.name for member in self.members.select_related("matter")] if self.pk else []
+        return KeywordParts(title=self.title, names=names, body=[self.summary])
 
     def member_rows(self):
         return list(self.members.all())

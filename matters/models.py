@@ -19,8 +19,10 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin, WorkflowMixin
+from wagtail.search import index
 
 from permissions.models import Department, DepartmentOwned
+from sitesearch.indexing import KeywordParts, SearchKeywordsMixin, keywords_field
 
 CODE_VALIDATOR = RegexValidator(r"^[0-9A-Za-z\-_.]+$", "编码只能包含字母、数字和 - _ . 符号。", code="code_charset")
 
@@ -150,7 +152,16 @@ class DelegationKind(models.TextChoices):
 VISITS_MAX = 3  # "3" means three or more visits (3+)
 
 
-class Matter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, DepartmentOwned, ClusterableModel):
+class Matter(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    DepartmentOwned,
+    SearchKeywordsMixin,
+    index.Indexed,
+    ClusterableModel,
+):
     """One implementation record (实施清单) of a service matter, owned by one department.
 
     ``status``, ``version`` and the delegation link belong to the record as a whole, not to a
@@ -408,6 +419,15 @@ class Matter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Depar
         "completeness",
     )
 
+    # The site search (docs/search.md): segmented name and result, codes; public ones are filtered.
+    search_fields = [
+        keywords_field(),
+        index.FilterField("id"),
+        index.FilterField("live"),
+        index.FilterField("status"),
+        index.FilterField("department"),
+    ]
+
     class Meta:
         verbose_name = "事项"
         verbose_name_plural = "事项"
@@ -466,6 +486,17 @@ class Matter(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Depar
 
         apply_results(self)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return super().get_indexed_objects().select_related("department", "matter_type")
+
+    def search_keyword_parts(self) -> KeywordParts:
+        return KeywordParts(
+            title=self.name,
+            names=[self.result_name, self.implementation_code, self.basic_code],
+            body=[self.department.name, self.matter_type.name],
+        )
 
     # ---- public visibility ---------------------------------------------------------------
     @classmethod

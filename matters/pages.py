@@ -50,7 +50,11 @@ class CatalogFilterForm(forms.Form):
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
         if q := (data.get("q") or "").strip():
-            queryset = queryset.filter(Q(name__icontains=q) | Q(implementation_code__icontains=q))
+            from sitesearch.engine import matching_matter_ids  # segmented, pinyin, synonyms (docs/search.md)
+
+            queryset = queryset.filter(
+                Q(pk__in=matching_matter_ids(q)) | Q(name__icontains=q) | Q(implementation_code__icontains=q)
+            )
         if data.get("department"):
             queryset = queryset.filter(department=data["department"])
         if data.get("level"):
@@ -94,6 +98,17 @@ class MatterCatalogPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "事项目录"
         verbose_name_plural = "事项目录"
+
+    def get_sitemap_urls(self, request=None):
+        """The catalog and the page of every matter in force (what a visitor can open)."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if base is None:
+            return urls
+        matters = Matter.public_queryset().order_by("implementation_code")
+        for code, published in matters.values_list("implementation_code", "last_published_at"):
+            urls.append({"location": base + self.reverse_subpage("matter", args=(code,)), "lastmod": published})
+        return urls
 
     @path("")
     def catalog(self, request):

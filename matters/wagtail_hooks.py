@@ -166,7 +166,7 @@ class MatterViewSet(DepartmentOwnedViewSet):
     index_view_class = MatterIndexView
     edit_view_class = MatterEditView
     list_display = [
-        Column("name", label="事项名称", sort_key="name"),
+        "name",  # first and a plain name: Wagtail makes it the title column linking to edit (or inspect)
         Column("implementation_code", label="实施编码", sort_key="implementation_code"),
         "department",
         "matter_type",

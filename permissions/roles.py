@@ -81,6 +81,11 @@ DISCLOSURE_EDITOR = GlobalRole(
         "disclosure.add_replytemplate",
         "disclosure.change_replytemplate",
         "disclosure.view_replytemplate",
+        # Keeps the site search's synonyms (搜索同义词), the wording citizens use for official terms.
+        "sitesearch.add_synonym",
+        "sitesearch.change_synonym",
+        "sitesearch.delete_synonym",
+        "sitesearch.view_synonym",
     ),
 )
 
@@ -105,7 +110,17 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
         "wagtailimages.add_image",
         "wagtailimages.change_image",
     ),
-    all_permissions_of_apps=("permissions", "matters", "guides", "disclosure", "cms", "halls", "api"),
+    all_permissions_of_apps=(
+        "permissions",
+        "matters",
+        "guides",
+        "disclosure",
+        "cms",
+        "halls",
+        "api",
+        "sitesearch",
+        "theme",
+    ),
     page_permissions_on_root=(
         "add_page",
         "change_page",

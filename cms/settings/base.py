@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from sitesearch.conf import SearchConfigError, search_backends
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -36,11 +38,13 @@ INSTALLED_APPS = [
     "disclosure",
     "halls",
     "api",
+    "sitesearch",
     "theme",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "permissions.apps.UsersConfig",  # wagtail.users with the membership-aware user form
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +188,17 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Site search (docs/search.md): the database backend (SQLite FTS5 / PostgreSQL) by default,
+# Elasticsearch or OpenSearch by SEARCH_BACKEND=elasticsearch8|opensearch2|… and SEARCH_URL.
+try:
+    WAGTAILSEARCH_BACKENDS = search_backends(
+        env.str("SEARCH_BACKEND", default="database"),
+        urls=env.list("SEARCH_URL", default=[]),
+        index_prefix=env.str("SEARCH_INDEX_PREFIX", default="shifan_"),
+        timeout=env.int("SEARCH_TIMEOUT", default=10),
+    )
+except SearchConfigError as error:
+    raise ImproperlyConfigured(str(error)) from error
 WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "pdf", "rtf", "txt", "xls", "xlsx", "zip", "ofd"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"

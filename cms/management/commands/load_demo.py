@@ -16,6 +16,7 @@ from cms.demo_catalog import load_catalog
 from cms.demo_disclosure import load_disclosure
 from cms.demo_guides import load_guides
 from cms.demo_halls import DEMO_API_KEYS, load_halls
+from cms.demo_portal import load_portal_pages
 from cms.demo_requests import load_report, load_requests
 from disclosure.models import DisclosureDocumentPage, DisclosureRequest
 from guides.models import BundleGuidePage, GuidePage
@@ -28,6 +29,8 @@ from permissions.grants import (
     global_role_group,
 )
 from permissions.models import Department, Membership
+from sitesearch.demo import load_synonyms
+from theme.demo import load_portal_settings
 
 REASON = "演示数据"
 
@@ -51,6 +54,9 @@ class Command(BaseCommand):
         load_report(admin)
         load_halls(departments, admin)
         self._site()
+        load_portal_settings()
+        load_portal_pages(admin)
+        load_synonyms()
         self.stdout.write(
             f"演示数据就绪：部门 {Department.objects.count()} 个，事项 {Matter.objects.count()} 个，"
             f"办事指南 {GuidePage.objects.count()} 份，“一件事”指南 {BundleGuidePage.objects.count()} 份，"

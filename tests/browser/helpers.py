@@ -1,0 +1,158 @@
+"""What several browser tests do: log in, search, screenshots, axe-core, watching a page's requests."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, expect
+
+from .server import ARTIFACTS, DEMO_PASSWORD, ROOT, DemoServer
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+# The demo matter the visitor tests look for, and the department whose editor owns it.
+LICENCE_MATTER = "营业执照遗失补领"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot as a test artefact (test-artifacts/screenshots/NAME.png)."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def log_in(page: Page, server: DemoServer, username: str) -> None:
+    """Sign in to the admin through its login form, as a person does."""
+    page.goto(server.url("/admin/login/"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def search_from_header(page: Page, query: str) -> None:
+    """Type into the header's search box and submit with Enter."""
+    box = page.locator("#site-search-q")
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?"))
+
+
+def open_licence_matter(page: Page, server: DemoServer) -> str:
+    """Open the demo licence matter from the public catalog; its URL."""
+    page.goto(server.url("/matters/?q=" + LICENCE_MATTER))
+    page.locator("main").get_by_role("link", name=LICENCE_MATTER, exact=True).first.click()
+    expect(page.locator("h1")).to_have_text(LICENCE_MATTER)
+    return page.url
+
+
+def open_guide_of_current_matter(page: Page) -> str:
+    """Follow the matter page's link to its service guide; the guide's URL."""
+    page.locator("main").get_by_role("link", name=re.compile("办事指南")).first.click()
+    page.wait_for_url(re.compile(r"/guides/.+/$"))
+    return page.url
+
+
+def toggle_elderly(page: Page) -> None:
+    page.locator("#elderly-toggle").click()
+
+
+# The layout viewport's width, not innerWidth: on a phone Chromium zooms out to fit content that
+# is too wide, and innerWidth grows with it.
+OVERFLOW = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const describe = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((e) => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(
+      (c) => c.getBoundingClientRect().right > width + 1))
+    .slice(0, 5)
+    .map((e) => `${describe(e)} (right edge ${Math.round(e.getBoundingClientRect().right)}px)`);
+  return {scroll: root.scrollWidth, width, wide};
+}"""
+
+
+def horizontal_overflow(page: Page) -> str:
+    """Empty when the page fits the screen's width; else how wide it is and the widest culprits."""
+    found = page.evaluate(OVERFLOW)
+    if found["scroll"] <= found["width"]:
+        return ""
+    return f"{found['scroll']}px wide on a {found['width']}px screen: {', '.join(found['wide'])}"
+
+
+@functools.cache
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        raise AssertionError(f"{AXE_JS.relative_to(ROOT)} is missing: `make browser-deps` runs npm ci.")
+    return AXE_JS.read_text() + "\n;true"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())  # evaluated, not a <script> tag: no CSP in the way
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map((n) => n.target.join(" ")),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = ", ".join(v["targets"][:8]) + (f" …(+{len(v['targets']) - 8})" if len(v["targets"]) > 8 else "")
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']}: {targets}")
+    return "\n".join(lines)
+
+
+@dataclass
+class PageWatch:
+    """Everything that went wrong while a page loaded: script errors, failed or foreign requests."""
+
+    origin: str
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    @classmethod
+    def on(cls, page: Page, server: DemoServer) -> PageWatch:
+        watch = cls(server.base_url)
+        page.on("pageerror", lambda error: watch.errors.append(str(error)))
+        page.on("console", watch._console)
+        page.on("requestfailed", lambda req: watch.failed.append(f"{req.url} ({req.failure})"))
+        page.on("request", watch._request)
+        page.on("response", watch._response)
+        return watch
+
+    def _console(self, message) -> None:
+        # Chromium logs every failed response too; those are judged in _response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def _request(self, request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in {"http", "https"} and f"{url.scheme}://{url.netloc}" != self.origin:
+            self.foreign.append(request.url)
+
+    def _response(self, response) -> None:
+        # The document itself may be a 404 on purpose; what it loads must all be there.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.failed.append(f"{response.url} ({response.status})")
+
+    def problems(self) -> list[str]:
+        return (
+            [f"script error: {e}" for e in self.errors]
+            + [f"failed request: {f}" for f in self.failed]
+            + [f"request outside the site (no CDN allowed): {f}" for f in self.foreign]
+        )

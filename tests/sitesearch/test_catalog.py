@@ -1,0 +1,30 @@
+"""The matter catalog's keyword box searches with the site search (words, pinyin, synonyms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from matters.pages import MatterCatalogPage
+from sitesearch.models import Synonym
+
+from ..factories import MatterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def catalog_names(client, **params) -> set[str]:
+    html = client.get(MatterCatalogPage.objects.get().url, params).content.decode()
+    names = {"营业执照核发", "食品经营许可证核发", "甲局在用事项", "乙局在用事项", "甲局草稿事项"}
+    return {name for name in names if name in html}
+
+
+def test_the_catalog_finds_matters_by_words_pinyin_traditional_and_synonyms(client, world):
+    MatterFactory(department=world.dept_a, name="营业执照核发")
+    MatterFactory(department=world.dept_b, name="食品经营许可证核发")
+    Synonym.objects.create(words="办执照、营业执照", one_way=True)
+    for query in ("营业执照", "yyzz", "營業執照", "办执照", "我要办营业执照"):
+        assert catalog_names(client, q=query) == {"营业执照核发"}, query
+    assert catalog_names(client, q="核发") == {"营业执照核发", "食品经营许可证核发"}
+    assert catalog_names(client, q="核发", department=world.dept_b.pk) == {"食品经营许可证核发"}
+    assert catalog_names(client, q="草稿") == set()  # drafts stay out of the catalog
+    assert catalog_names(client, q="在用事项") == {"甲局在用事项", "乙局在用事项"}

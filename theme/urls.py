@@ -1,0 +1,13 @@
+"""Portal files at the site root: /sitemap.xml (wagtail.contrib.sitemaps) and /robots.txt."""
+
+from django.urls import path
+from django.views.decorators.cache import cache_page
+from wagtail.contrib.sitemaps.views import sitemap
+
+from .views import robots_txt
+
+urlpatterns = [
+    # Cached briefly: the sitemap walks every live page and every public matter.
+    path("sitemap.xml", cache_page(600)(sitemap), name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+]
