@@ -90,3 +90,18 @@ def test_main_pages_on_a_phone(page: Page, server: DemoServer, viewport: str):
         if problem := horizontal_overflow(page):
             too_wide[path] = problem
     assert not too_wide, f"horizontal scrolling on a phone: {too_wide}"
+
+
+@pytest.mark.parametrize("viewport", ["narrow"])
+def test_no_horizontal_scrolling_at_320px_in_elderly_mode(page: Page, server: DemoServer, viewport: str):
+    """Elderly mode's larger text and targets must still fit a 320 px screen (block grids wrap)."""
+    page.goto(server.url("/"))
+    page.evaluate("localStorage.setItem('portal-elderly', '1')")
+    too_wide = {}
+    for name, path in {"home": "/", "section": "/grbs/", "halls": "/fwdt/", "search": "/search/?q=yyzz"}.items():
+        page.goto(server.url(path))
+        assert page.evaluate("document.documentElement.classList.contains('elderly')"), f"{path}: elderly mode is off"
+        screenshot(page, f"{name}-elderly-320")
+        if problem := horizontal_overflow(page):
+            too_wide[name] = problem
+    assert not too_wide, f"horizontal scrolling at 320px in elderly mode: {too_wide}"
