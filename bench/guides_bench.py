@@ -11,16 +11,13 @@ of queries and the peak Python memory of one request. It prints figures; it asse
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import HEADER, load_demo_city, measure_get, setup_django  # noqa: E402
 
 
 def main() -> None:
@@ -28,30 +25,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="cms-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-    os.environ["VAR_DIR"] = tmp
+    setup_django()
+    load_demo_city()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-
-    from io import StringIO
-
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", "--quiet-accounts", stdout=StringIO())
-    print(f"数据库: {connection.vendor}  准备（迁移+演示数据）: {time.perf_counter() - t:.1f} s")
 
     from guides.models import BundleGuidePage, GuidePage
     from matters.models import Material
@@ -59,29 +36,7 @@ def main() -> None:
     client = Client()
 
     def measure(label: str, url: str) -> None:
-        client.get(url)  # warm up: site root, templates, the printed edition row
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        executed: list[str] = []
-
-        def count(execute, sql, params, many, context):
-            executed.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            client.get(url)
-        tracemalloc.start()
-        client.get(url)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(
-            f"{label:<34} {statistics.median(times) * 1000:8.1f} ms  "
-            f"{len(executed):3d} queries  {peak / 2**20:6.1f} MiB  {len(response.content) / 1024:7.1f} KiB"
-        )
+        measure_get(client, label, url, args.repeat)
 
     def set_materials(matter, count: int, prefix: str) -> None:
         draft = matter.get_latest_revision_as_object()
@@ -91,7 +46,7 @@ def main() -> None:
         draft.save_revision().publish()
 
     guide = GuidePage.objects.live().filter(matter__name="食品经营许可").select_related("matter").first()
-    print(f"{'page':<34} {'median':>11}  {'queries':>11}  {'peak':>10}  {'size':>11}")
+    print(HEADER)
     for count in (5, 50, 200):
         set_materials(guide.matter, count, "单项")
         for suffix, kind in (("", "guide"), ("print/", "print"), ("print/pdf/", "pdf")):

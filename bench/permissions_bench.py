@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import setup_django  # noqa: E402
 
 
 def main() -> None:
@@ -31,25 +32,13 @@ def main() -> None:
     parser.add_argument("--matters", type=int, default=10_000)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="cms-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-    os.environ["VAR_DIR"] = tmp
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
+    setup_django()
 
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    setup_test_environment()
     print(f"数据库: {connection.vendor}  部门: {args.departments}  事项: {args.matters}")
     t = time.perf_counter()
     call_command("migrate", verbosity=0)

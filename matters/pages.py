@@ -85,6 +85,16 @@ def theme_counts(vocabulary: str) -> list[tuple[Term, int]]:
     return [(t, counts[t.pk]) for t in Term.objects.of(vocabulary).order_by("sort_order") if t.pk in counts]
 
 
+def departments_with_public_matters() -> QuerySet[Department]:
+    """Active departments that have public matters, with ``public_count``, in catalog order (one query)."""
+    return (
+        Department.objects.active()
+        .annotate(public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset())))
+        .filter(public_count__gt=0)
+        .order_by("sort_order", "name")
+    )
+
+
 class MatterCatalogPage(RoutablePageMixin, Page):
     """事项目录: the public catalog of service matters."""
 
@@ -117,14 +127,7 @@ class MatterCatalogPage(RoutablePageMixin, Page):
         page = Paginator(matters.order_by("department__sort_order", "implementation_code"), PER_PAGE).get_page(
             request.GET.get("page")
         )
-        departments = (
-            Department.objects.active()
-            .annotate(
-                public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset()))
-            )
-            .filter(public_count__gt=0)
-            .order_by("sort_order", "name")
-        )
+        departments = departments_with_public_matters()
         by_level = [(label, [d for d in departments if d.level == value]) for value, label in DepartmentLevel.choices]
         query = request.GET.copy()
         query.pop("page", None)

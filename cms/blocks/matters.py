@@ -13,7 +13,8 @@ from wagtail import blocks
 
 from matters import stats
 from matters.models import Matter, Term, Vocabulary
-from permissions.models import Department, DepartmentLevel
+from matters.pages import departments_with_public_matters
+from permissions.models import DepartmentLevel
 
 from .base import CountBlock, PortalLinks, SectionBlock, as_int, item_count
 from .choosers import (
@@ -211,14 +212,7 @@ class DepartmentsBlock(SectionBlock):
         preview_value = {"heading": "部门服务", "levels": ["city"]}
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        departments = (
-            Department.objects.active()
-            .annotate(
-                public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset()))
-            )
-            .filter(public_count__gt=0)
-            .order_by("sort_order", "name")
-        )
+        departments = departments_with_public_matters()
         if value.get("levels"):
             departments = departments.filter(level__in=value["levels"])
         departments = list(departments)
