@@ -89,16 +89,34 @@ def _bad_request(message: str) -> Response:
     return Response({"detail": message}, status=400)
 
 
+PROVISIONAL_HELP = (
+    "是否为预计结果：所涉年份的国务院办公厅节假日安排尚未录入时，按《全国年节及纪念日放假办法》规定的"
+    "法定节假日和周末推算（未含调休），应标注“预计”，待该年安排录入后以正式结果为准。"
+)
+
+
+def provisional_note(provisional: bool) -> str:
+    """The sentence shown beside an estimated date (empty for an official one)."""
+    return (
+        "预计：所涉年份的节假日安排尚未公布或录入，按法定节假日和周末推算，未含调休，以正式安排为准。"
+        if provisional
+        else ""
+    )
+
+
 class DueDateSerializer(serializers.Serializer):
     start = serializers.DateField(help_text="起算日期（第 0 天），如收到申请之日。")
     days = serializers.IntegerField(help_text="工作日天数。")
     due_date = serializers.DateField(help_text="期限届满日：起算日期之后第 days 个工作日；days 为 0 时即起算日期。")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
+    note = serializers.CharField(help_text="预计结果的说明；正式结果为空字符串。")
 
 
 class WorkingDaySerializer(serializers.Serializer):
     date = serializers.DateField(help_text="查询的日期。")
     is_working_day = serializers.BooleanField(help_text="是否为工作日（调休上班的周末为工作日，法定节假日不是）。")
     name = serializers.CharField(help_text="所属节日名称，如“国庆节”（放假日和调休上班日均给出）；普通日期为空字符串。")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class CalendarErrorSerializer(serializers.Serializer):
@@ -126,7 +144,8 @@ class DueDateView(_PublicCalendarView):
         description=(
             "从起算日期起数若干个工作日，得出期限届满日。起算日期本身为第 0 天，"
             "第 1 个工作日是起算日期之后的第一个工作日；法定节假日不计，调休上班的周末计入。"
-            "所涉年份的节假日安排尚未录入时返回 400，不会按只除周末估算。"
+            "所涉年份的节假日安排尚未录入时，按法定节假日和周末推算并标明 provisional（预计），不会只除周末；"
+            "超出 2000–2100 年时返回 400。"
         ),
         parameters=[
             OpenApiParameter(
@@ -140,7 +159,7 @@ class DueDateView(_PublicCalendarView):
         examples=[
             OpenApiExample(
                 "国庆节前起算",
-                value={"start": "2025-09-26", "days": 5, "due_date": "2025-10-10"},
+                value={"start": "2025-09-26", "days": 5, "due_date": "2025-10-10", "provisional": False, "note": ""},
                 response_only=True,
             )
         ],
@@ -149,10 +168,17 @@ class DueDateView(_PublicCalendarView):
         try:
             start = _date_param(request, "start", "起算日期")
             days = _days_param(request)
-            due = workdays.add_working_days(start, days)
+            due = workdays.due_date(start, days)
         except (_BadParameter, workdays.UncoveredYearError) as exc:
             return _bad_request(str(exc))
-        return Response(DueDateSerializer({"start": start, "days": days, "due_date": due}).data)
+        data = {
+            "start": start,
+            "days": days,
+            "due_date": due.value,
+            "provisional": due.provisional,
+            "note": provisional_note(due.provisional),
+        }
+        return Response(DueDateSerializer(data).data)
 
 
 class WorkingDayView(_PublicCalendarView):
@@ -160,7 +186,8 @@ class WorkingDayView(_PublicCalendarView):
         operation_id="workdays_is_working_day",
         tags=["工作日历"],
         summary="查询某日是否为工作日",
-        description="按法定节假日和调休安排判断某一天是否上班，并给出所属节日名称。",
+        description="按法定节假日和调休安排判断某一天是否上班，并给出所属节日名称；"
+        "该年安排尚未录入时按法定节假日和周末推算，provisional 为 true。",
         parameters=[
             OpenApiParameter("date", datetime.date, required=True, description="要查询的日期，格式 YYYY-MM-DD。"),
         ],
@@ -170,7 +197,13 @@ class WorkingDayView(_PublicCalendarView):
         try:
             day = _date_param(request, "date", "查询日期")
             calendar = workdays.current_calendar()
-            data = {"date": day, "is_working_day": calendar.is_working_day(day), "name": calendar.day_name(day)}
+            working, name = calendar.working_day(day), calendar.holiday_name(day)
+            data = {
+                "date": day,
+                "is_working_day": working.value,
+                "name": name.value,
+                "provisional": working.provisional,
+            }
         except (_BadParameter, workdays.UncoveredYearError) as exc:
             return _bad_request(str(exc))
         return Response(WorkingDaySerializer(data).data)
@@ -189,6 +222,10 @@ class SpecialDaySerializer(serializers.Serializer):
 @extend_schema_serializer(many=False)  # served by a ``list`` action, but one document
 class WorkdaysYearSerializer(serializers.Serializer):
     year = serializers.IntegerField(help_text="年份。")
+    provisional = serializers.BooleanField(
+        help_text="该年安排是否为预计：国务院办公厅通知尚未录入时，只列出法律规定的法定节假日（及已录入的日子），"
+        "不含调休，以正式安排为准。"
+    )
     days = SpecialDaySerializer(
         many=True,
         help_text="该年与“周一至周五上班、周六周日休息”不同的日子（放假的工作日、调休上班的周末），"
@@ -197,13 +234,13 @@ class WorkdaysYearSerializer(serializers.Serializer):
 
 
 def special_days(calendar: workdays.WorkingDayCalendar, year: int) -> list[dict]:
-    """The days of ``year`` that are not plain Monday-Friday days (raises ``UncoveredYearError``)."""
+    """The days of ``year`` that are not plain Monday-Friday days (estimated for a year not yet entered)."""
     days = []
     day = datetime.date(year, 1, 1)
     while day.year == year:
-        working = calendar.is_working_day(day)
+        working = calendar.working_day(day).value
         weekend = day.weekday() >= 5
-        name = calendar.day_name(day)
+        name = calendar.holiday_name(day).value
         if working and weekend:
             days.append({"date": day, "kind": "workday", "is_working_day": True, "name": name})
         elif not working and (not weekend or name):
@@ -241,7 +278,7 @@ class WorkdaysViewSet(viewsets.ViewSet):
         tags=["工作日历"],
         summary="某一年的节假日和调休安排",
         description="列出该年放假的工作日、调休上班的周末和节假日期间的周末（按国务院办公厅通知及后台录入的安排）。"
-        "带 ETag，工作日历修改后才变化。该年安排尚未录入时返回 400，不会按只除周末估算。",
+        "带 ETag，工作日历修改后才变化。该年安排尚未录入时列出法律规定的法定节假日，provisional 为 true。",
         parameters=[
             OpenApiParameter(
                 "year",
@@ -265,11 +302,13 @@ class WorkdaysViewSet(viewsets.ViewSet):
             return caching.not_modified(state)
         body = caching.cached_body(request, state)
         if body is None:
+            calendar = workdays.current_calendar()
             try:
-                days = special_days(workdays.current_calendar(), year)
+                days = special_days(calendar, year)
             except workdays.UncoveredYearError as exc:
                 return _bad_request(str(exc))
-            body = dumps(WorkdaysYearSerializer({"year": year, "days": days}).data)
+            data = {"year": year, "provisional": calendar.is_provisional(year), "days": days}
+            body = dumps(WorkdaysYearSerializer(data).data)
             caching.store_body(state, body)
         return caching.json_response(body, state)
 

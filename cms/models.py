@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import PortalStreamBlock
+from .workdays import MAX_YEAR, MIN_YEAR
 
 BODY_HELP = "从“页面内容”“办事服务”“政务公开与大厅”中选择栏目组合页面；数据栏目实时显示在用事项、公开信息和大厅信息。"
 
@@ -68,8 +69,8 @@ class SectionPage(PortalPage):
 
 # ---- the working-day calendar (see cms/workdays.py) ----------------------------------------
 
-CALENDAR_MIN_YEAR = 2000
-CALENDAR_MAX_YEAR = 2100
+CALENDAR_MIN_YEAR = MIN_YEAR
+CALENDAR_MAX_YEAR = MAX_YEAR
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 

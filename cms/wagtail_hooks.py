@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from permissions.forms import HistoryReasonForm
 from permissions.history import SimpleHistoryViewSetMixin
 
+from .calendar_entry import YearScheduleViewSet
 from .models import CalendarDay, CalendarYear, DayKind
 from .workdays import package_years
 
@@ -108,7 +109,7 @@ class WorkingDayCalendarGroup(ModelViewSetGroup):
     menu_label = "工作日历"
     menu_icon = "date"
     menu_order = 850
-    items = (CalendarYearViewSet, CalendarDayViewSet)
+    items = (YearScheduleViewSet, CalendarYearViewSet, CalendarDayViewSet)
 
 
 @hooks.register("register_admin_viewset")

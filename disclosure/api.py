@@ -42,8 +42,14 @@ RECEIPT = inline_serializer(
     {
         "tracking_code": serializers.CharField(help_text="查询码：凭查询码和联系电话查询办理进度"),
         "status": serializers.CharField(help_text="办理状态（submitted 待登记）"),
-        "received_date": serializers.DateField(help_text="收到申请日期（答复期限起算日）"),
-        "due_date": serializers.DateField(allow_null=True, help_text="答复期限；工作日历未覆盖时为空"),
+        "received_date": serializers.DateField(
+            help_text="收到申请日期（答复期限起算日）：自助终端提交的，工作日为当日，非工作日为次一工作日（《条例》第三十一条）"
+        ),
+        "received_provisional": serializers.BooleanField(
+            help_text="收到申请日期是否为预计（所涉年份节假日安排尚未录入，按法定节假日推算）"
+        ),
+        "due_date": serializers.DateField(allow_null=True, help_text="答复期限：收到申请之日起20个工作日"),
+        "due_provisional": serializers.BooleanField(help_text="答复期限是否为预计；为 true 时应标注“预计”"),
     },
 )
 APPLICATION = inline_serializer(
@@ -100,7 +106,9 @@ class DisclosureRequestCreateView(APIView):
                 "tracking_code": created.tracking_code,
                 "status": created.status,
                 "received_date": created.received_date,
+                "received_provisional": created.received_provisional,
                 "due_date": created.due_date,
+                "due_provisional": created.due_provisional,
             },
             status=status.HTTP_201_CREATED,
         )

@@ -12,6 +12,7 @@ class DisclosureConfig(AppConfig):
         from .models import DisclosureIndexPage, DisclosureSectionPage
 
         register_department_section(DisclosureIndexPage, "政府信息公开", "xxgk", DisclosureSectionPage)
+        _register_report_column()
 
         from permissions.policy import register_owned_model
 
@@ -24,18 +25,43 @@ class DisclosureConfig(AppConfig):
         _connect_calendar()
 
 
-def _connect_calendar() -> None:
-    """A change to the working-day calendar moves the due dates of open requests."""
-    from django.db import transaction
-    from django.db.models.signals import post_delete, post_save
+REPORT_PAGE_RIGHTS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
-    from cms.models import CalendarDay, CalendarYear
+
+def _register_report_column() -> None:
+    """The annual-report column, kept by the disclosure office (政务公开办编辑) and by nobody else."""
+    from permissions.grants import register_role_page
+    from permissions.roles import DISCLOSURE_EDITOR
+
+    from .models import AnnualReportIndexPage, AnnualReportPage, DisclosureIndexPage
+
+    def adopt(column) -> None:
+        # Reports made before the column existed sat directly under the disclosure index.
+        for report in AnnualReportPage.objects.child_of(column.get_parent()):
+            report.move(column, pos="last-child")
+
+    register_role_page(
+        DISCLOSURE_EDITOR.key,
+        DisclosureIndexPage,
+        AnnualReportIndexPage,
+        "政府信息公开工作年度报告",
+        "ndbg",
+        REPORT_PAGE_RIGHTS,
+        adopt=adopt,
+    )
+
+
+def _connect_calendar() -> None:
+    """Entering a year's holidays (or correcting one) recomputes every request's clock.
+
+    ``calendar_changed`` is sent once after the commit of whatever changed the calendar; requests
+    whose dates were estimated (预计) get the official ones, each change kept in their history.
+    """
+    from cms.workdays import calendar_changed
 
     def refresh(sender, **kwargs):
-        from .request_flow import refresh_open_due_dates
+        from .request_flow import recompute_all
 
-        transaction.on_commit(refresh_open_due_dates)
+        recompute_all()
 
-    for model in (CalendarDay, CalendarYear):
-        post_save.connect(refresh, sender=model, weak=False, dispatch_uid=f"disclosure-due-{model.__name__}")
-        post_delete.connect(refresh, sender=model, weak=False, dispatch_uid=f"disclosure-due-del-{model.__name__}")
+    calendar_changed.connect(refresh, weak=False, dispatch_uid="disclosure-recompute-clocks")

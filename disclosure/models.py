@@ -112,7 +112,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         "disclosure.DisclosureSectionPage",
         "disclosure.DisclosureCategoryPage",
         "disclosure.DisclosureGuidePage",
-        "disclosure.AnnualReportPage",
+        "disclosure.AnnualReportIndexPage",
     ]
     max_count = 1
 
@@ -130,7 +130,12 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
             .order_by("department__sort_order", "title"),
             "categories": DisclosureCategoryPage.objects.child_of(self).live().public().order_by("path"),
             "guides": DisclosureGuidePage.objects.child_of(self).live().public(),
-            "reports": AnnualReportPage.objects.child_of(self).live().public().order_by("-year"),
+            "reports": AnnualReportPage.objects.descendant_of(self)
+            .live()
+            .public()
+            .filter(scope__isnull=True)
+            .order_by("-year"),
+            "report_index": AnnualReportIndexPage.objects.child_of(self).live().public().first(),
             "latest": DisclosureDocumentPage.catalog_queryset()[:10],
         }
         return self.render(request, context_overrides=context)
@@ -153,11 +158,57 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
 
         return status(self, request)
 
+    @path("status/letters/<int:letter_id>/", name="request_letter")
+    def request_letter(self, request, letter_id: int):
+        from .request_views import letter_pdf
+
+        return letter_pdf(self, request, letter_id)
+
+    @path("status/letters/<int:letter_id>/files/<int:attachment_id>/", name="request_letter_file")
+    def request_letter_file(self, request, letter_id: int, attachment_id: int):
+        from .request_views import letter_attachment
+
+        return letter_attachment(self, request, letter_id, attachment_id)
+
     @path("catalog/", name="catalog")
     def catalog(self, request):
         from .catalog import catalog_context
 
         return self.render(request, context_overrides=catalog_context(request), template="disclosure/catalog.html")
+
+
+class AnnualReportIndexPage(Page):
+    """政府信息公开工作年度报告: the column of annual reports (国办公开办函〔2019〕61号), one of the four
+    first-level sections of the disclosure column.
+
+    The government's own reports are its children, edited and published by the disclosure office
+    (政务公开办编辑 has page rights on this page only, granted by ``permissions.grants``); each
+    department publishes its report in its own section, listed here too.
+    """
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["disclosure.DisclosureIndexPage"]
+    subpage_types = ["disclosure.AnnualReportPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "年度报告栏目"
+        verbose_name_plural = "年度报告栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        index = self.get_parent()
+        reports = (
+            AnnualReportPage.objects.descendant_of(index)
+            .live()
+            .public()
+            .select_related("scope")
+            .order_by("-year", "scope__sort_order", "title")
+        )
+        context["government_reports"] = [r for r in reports if r.scope_id is None]
+        context["department_reports"] = [r for r in reports if r.scope_id is not None]
+        return context
 
 
 class DisclosureSectionPage(DepartmentSectionPage):
@@ -458,7 +509,8 @@ class AnnualReportPage(RoutablePageMixin, Page):
     )
     overview = RichTextField("一、总体情况", features=["bold", "ol", "ul", "link"])
     licensing_decisions = models.PositiveIntegerField("行政许可本年处理决定数量", default=0)
-    punishment_decisions = models.PositiveIntegerField("行政处罚、行政强制本年处理决定数量", default=0)
+    punishment_decisions = models.PositiveIntegerField("行政处罚本年处理决定数量", default=0)
+    enforcement_decisions = models.PositiveIntegerField("行政强制本年处理决定数量", default=0)
     fees_amount = models.DecimalField("行政事业性收费本年收费金额（万元）", max_digits=12, decimal_places=2, default=0)
     rec_upheld = _review_field("rec", "upheld")
     rec_corrected = _review_field("rec", "corrected")
@@ -473,14 +525,23 @@ class AnnualReportPage(RoutablePageMixin, Page):
     lit_after_other = _review_field("lit_after", "other")
     lit_after_pending = _review_field("lit_after", "pending")
     problems = RichTextField("五、存在的主要问题及改进情况", features=["bold", "ol", "ul", "link"])
-    other_matters = RichTextField("六、其他需要报告的事项", features=["bold", "ol", "ul", "link"], blank=True)
+    other_matters = RichTextField(
+        "六、其他需要报告的事项",
+        features=["bold", "ol", "ul", "link"],
+        blank=True,
+        help_text="信息处理费的收取情况由系统按收费记录统计，显示在本节开头。",
+    )
     tables = models.JSONField("统计数据", default=dict, editable=False)
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("year"), FieldPanel("scope")]),
         FieldPanel("overview"),
         MultiFieldPanel(
-            [FieldPanel("licensing_decisions"), FieldPanel("punishment_decisions"), FieldPanel("fees_amount")],
+            [
+                FieldPanel("licensing_decisions"),
+                FieldRowPanel([FieldPanel("punishment_decisions"), FieldPanel("enforcement_decisions")]),
+                FieldPanel("fees_amount"),
+            ],
             heading="二、主动公开政府信息情况（规章和规范性文件由系统统计）",
         ),
         *[
@@ -490,7 +551,7 @@ class AnnualReportPage(RoutablePageMixin, Page):
         FieldPanel("problems"),
         FieldPanel("other_matters"),
     ]
-    parent_page_types = ["disclosure.DisclosureIndexPage", "disclosure.DisclosureSectionPage"]
+    parent_page_types = ["disclosure.AnnualReportIndexPage", "disclosure.DisclosureSectionPage"]
     subpage_types: list[str] = []
 
     class Meta:

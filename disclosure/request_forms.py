@@ -191,7 +191,6 @@ class StatusForm(forms.Form):
         phone_hash = keyed_hash(self.cleaned_data["phone"])
         return (
             DisclosureRequest.objects.filter(tracking_code=code, phone_hash=phone_hash)
-            .only("tracking_code", "status", "received_date", "due_date", "reply_date", "submitted_at", "department")
-            .select_related("department")
+            .select_related("department", "merged_into", "fee_notice")
             .first()
         )

@@ -1,30 +1,34 @@
-"""Public views of requests for disclosure: apply, the receipt with the tracking code, status."""
+"""Public views of requests for disclosure: apply, the receipt with the tracking code, status.
+
+The status page answers only to the tracking code together with the phone number given in the
+application. A successful lookup opens, for an hour and in that browser session only, the letters
+sent to the applicant (not the 征求意见书 sent to a third party) and the documents released with
+them, as downloads.
+"""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
-from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
-from .request_flow import compute_due_date, receipt_date
+from . import letters as letter_texts
+from . import request_flow as flow
 from .request_forms import PublicRequestForm, RequestForm, StatusForm, new_challenge, rate_limited
-from .request_models import Channel, DisclosureRequest
+from .request_models import APPLICANT_LETTERS, Channel, DisclosureRequest, Letter, LetterAttachment
 
 SESSION_KEY = "disclosure_submitted"
+ACCESS_KEY = "disclosure_status_access"
+ACCESS_SECONDS = 3600
 
 
-def create_request(form: RequestForm, channel: str, user=None) -> DisclosureRequest:
-    """Save a validated application: received today (or the next working day), clock started."""
-    with transaction.atomic():
-        request = form.save(commit=False)
-        request.channel = channel
-        request.received_date = receipt_date()
-        request.due_date = compute_due_date(request)
-        request._history_user = user
-        request._change_reason = f"提交申请（{Channel(channel).label}）"
-        request.save()
-    return request
+def create_request(form: RequestForm, channel: str, user=None, arrived=None) -> DisclosureRequest:
+    """Save a validated application; received by the channel's rule (art. 31), clock started."""
+    return flow.receive(form.save(commit=False), channel, arrived or timezone.localdate(), user)
 
 
 def _render(request, page, template: str, context: dict, status: int = 200) -> TemplateResponse:
@@ -61,14 +65,77 @@ def submitted(page, request):
     return _render(request, page, "disclosure/request_submitted.html", {"created": created})
 
 
+def _grant(request, found: DisclosureRequest) -> None:
+    access = {k: v for k, v in request.session.get(ACCESS_KEY, {}).items() if v > time.time()}
+    access[str(found.pk)] = time.time() + ACCESS_SECONDS
+    request.session[ACCESS_KEY] = access
+
+
+def _granted(request, request_pk: int) -> bool:
+    return request.session.get(ACCESS_KEY, {}).get(str(request_pk), 0) > time.time()
+
+
+def status_context(found: DisclosureRequest) -> dict:
+    """What the applicant may see of their own request: state, dates, letters; no one else's data."""
+    today = timezone.localdate()
+    letters = [
+        letter
+        for letter in found.letters.prefetch_related("attachments").order_by("issued_on", "pk")
+        if letter.kind in APPLICANT_LETTERS
+    ]
+    fee = getattr(found, "fee_notice", None)
+    overdue = bool(found.due_date and found.status in flow.CLOCK_RUNNING and found.due_date < today)
+    return {
+        "found": found,
+        "letters": letters,
+        "fee": fee,
+        "overdue": overdue,
+        "consulting": found.consultations.filter(answered_on__isnull=True).exists(),
+    }
+
+
 def status(page, request):
     form = StatusForm(request.POST or None)
-    found, looked_up = None, False
+    context = {"form": form, "found": None, "looked_up": False}
     if request.method == "POST":
         if rate_limited(request, "disclosure-status", settings.DISCLOSURE_STATUS_LOOKUPS_PER_HOUR):
             return _render(request, page, "disclosure/request_limited.html", {}, status=429)
-        looked_up = True
+        context["looked_up"] = True
         found = form.find()
-    return _render(
-        request, page, "disclosure/request_status.html", {"form": form, "found": found, "looked_up": looked_up}
-    )
+        if found is not None:
+            _grant(request, found)
+            context.update(status_context(found))
+    return _render(request, page, "disclosure/request_status.html", context)
+
+
+def _applicant_letter(request, letter_id: int) -> Letter:
+    letter = Letter.objects.filter(pk=letter_id, kind__in=APPLICANT_LETTERS).first()
+    if letter is None or not _granted(request, letter.request_id):
+        raise Http404("请先凭查询码和联系电话查询。")
+    return letter
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def letter_pdf(page, request, letter_id: int):
+    """A letter the applicant was sent, as PDF: only after a lookup in this session."""
+    letter = _applicant_letter(request, letter_id)
+    return _download(letter_texts.letter_pdf(letter), "application/pdf", f"{letter.number}.pdf")
+
+
+def letter_attachment(page, request, letter_id: int, attachment_id: int):
+    """A document released with a letter: only after a lookup in this session."""
+    letter = _applicant_letter(request, letter_id)
+    attachment = LetterAttachment.objects.filter(pk=attachment_id, letter=letter).first()
+    if attachment is None:
+        raise Http404
+    with attachment.file.open("rb") as handle:
+        return _download(handle.read(), attachment.content_type, attachment.name)

@@ -21,7 +21,7 @@ from permissions.forms import HistoryReasonForm
 from permissions.history import SimpleHistoryViewSetMixin
 from permissions.models import Department
 
-from .models import Classification, DisclosureDocumentPage, Facet, Validity
+from .models import Classification, DisclosureDocumentPage, Facet, ReplyTemplate, Validity
 
 
 class ClassificationForm(HistoryReasonForm):
@@ -102,11 +102,44 @@ class DocumentListingViewSet(PageListingViewSet):
     filterset_class = DocumentFilterSet
 
 
+class ReplyTemplateForm(HistoryReasonForm):
+    default_reason_on_create = "新增文书模板"
+
+
+class ReplyTemplateViewSet(SimpleHistoryViewSetMixin, ModelViewSet):
+    """文书模板: the texts of replies and notices, kept by the disclosure office (with history)."""
+
+    model = ReplyTemplate
+    icon = "doc-full-inverse"
+    menu_label = "文书模板"
+    name = "disclosure-letter-templates"
+    list_display = ["__str__", "kind", "article"]
+    list_filter = ["kind", "reply_type"]
+    search_fields = ["body", "article"]
+    search_backend_name = None
+    ordering = ["kind", "reply_type", "subreason"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("kind"),
+            FieldPanel("reply_type"),
+            FieldPanel("subreason"),
+            FieldPanel("article"),
+            FieldPanel("body"),
+            FieldPanel("change_reason"),
+        ],
+        base_form_class=ReplyTemplateForm,
+    )
+
+
 class DisclosureGroup(ViewSetGroup):
     menu_label = "政务公开"
     menu_icon = "doc-full"
     menu_order = 220
-    items = (DocumentListingViewSet("disclosure_documents"), ClassificationViewSet("disclosure-classifications"))
+    items = (
+        DocumentListingViewSet("disclosure_documents"),
+        ClassificationViewSet("disclosure-classifications"),
+        ReplyTemplateViewSet("disclosure-letter-templates"),
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -118,17 +151,32 @@ def register_disclosure_viewsets():
 def register_request_admin_urls():
     from django.urls import path
 
-    from .request_admin import AttachmentView, RequestActionView, RequestCreateView, RequestDetailView, RequestIndexView
+    from .request_admin import (
+        AttachmentView,
+        DeliveryView,
+        LetterAttachmentView,
+        LetterPdfView,
+        RequestActionView,
+        RequestCreateView,
+        RequestDetailView,
+        RequestIndexView,
+    )
 
+    base = "disclosure/requests/<int:pk>/"
     return [
         path("disclosure/requests/", RequestIndexView.as_view(), name="disclosure_requests"),
         path("disclosure/requests/add/", RequestCreateView.as_view(), name="disclosure_request_add"),
-        path("disclosure/requests/<int:pk>/", RequestDetailView.as_view(), name="disclosure_request_detail"),
-        # The attachment before the steps, whose pattern would swallow it.
+        path(base, RequestDetailView.as_view(), name="disclosure_request_detail"),
+        # Attachments and letters before the steps, whose pattern would swallow them.
+        path(base + "attachment/", AttachmentView.as_view(), name="disclosure_request_attachment"),
+        path(base + "letters/<int:letter_id>/pdf/", LetterPdfView.as_view(), name="disclosure_letter_pdf"),
         path(
-            "disclosure/requests/<int:pk>/attachment/", AttachmentView.as_view(), name="disclosure_request_attachment"
+            base + "letters/<int:letter_id>/files/<int:attachment_id>/",
+            LetterAttachmentView.as_view(),
+            name="disclosure_letter_file",
         ),
-        path("disclosure/requests/<int:pk>/<str:step>/", RequestActionView.as_view(), name="disclosure_request_action"),
+        path(base + "letters/<int:letter_id>/delivery/", DeliveryView.as_view(), name="disclosure_letter_delivery"),
+        path(base + "<str:step>/", RequestActionView.as_view(), name="disclosure_request_action"),
     ]
 
 

@@ -371,6 +371,7 @@ def ensure_department_sections(department) -> SyncReport:
             index.add_child(instance=section)
             section.save_revision().publish()
             report.sections_created += 1
+            report.merge(ensure_role_pages())  # the index may just have been created
         for role, codenames in ROLE_PAGE_PERMISSIONS.items():
             group_id = role_groups.get(role)
             if group_id is None:
@@ -382,6 +383,68 @@ def ensure_department_sections(department) -> SyncReport:
                 report.page_permissions_added += int(created)
         sections.append(section)
     report.merge(ensure_department_workflow(department, sections))
+    return report
+
+
+@dataclass(frozen=True)
+class RolePageSpec:
+    """A page kept by a cross-department role: created once under an index, with page rights on it."""
+
+    role_key: str
+    parent_model: type
+    page_model: type
+    title: str
+    slug: str
+    codenames: tuple[str, ...]
+    adopt: Callable | None = None  # optional callable(page): move legacy pages under it
+
+
+role_page_specs: list[RolePageSpec] = []
+
+
+def register_role_page(
+    role_key: str,
+    parent_model: type,
+    page_model: type,
+    title: str,
+    slug: str,
+    codenames: tuple[str, ...],
+    adopt: Callable | None = None,
+) -> None:
+    """Ask for one ``page_model`` page under the first ``parent_model`` page, kept by a global role.
+
+    The role's group gets ``codenames`` (Wagtail page permissions) on that page and so on the pages
+    below it, and nowhere else; an app registers this from ``AppConfig.ready()``.
+    """
+    if not any(spec.page_model is page_model for spec in role_page_specs):
+        role_page_specs.append(RolePageSpec(role_key, parent_model, page_model, title, slug, codenames, adopt))
+
+
+def ensure_role_pages() -> SyncReport:
+    """Create the registered role pages (once) and give their roles the page rights on them."""
+    from wagtail.models import GroupPagePermission
+
+    report = SyncReport()
+    for spec in role_page_specs:
+        parent = spec.parent_model.objects.first()
+        role = next((r for r in GLOBAL_ROLES if r.key == spec.role_key), None)
+        group = Group.objects.filter(name=role.name).first() if role else None
+        if parent is None:
+            continue
+        page = spec.page_model.objects.child_of(parent).first()
+        if page is None:
+            slug = spec.slug if not parent.get_children().filter(slug=spec.slug).exists() else f"{spec.slug}-1"
+            page = spec.page_model(title=spec.title, slug=slug)
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+            report.sections_created += 1
+        if spec.adopt is not None:
+            spec.adopt(page)
+        if group is None:
+            continue
+        for perm in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=spec.codenames):
+            _, created = GroupPagePermission.objects.get_or_create(group=group, page=page.page_ptr, permission=perm)
+            report.page_permissions_added += int(created)
     return report
 
 
@@ -524,6 +587,7 @@ def sync_all() -> SyncReport:
     for department in Department.objects.all():
         report.merge(ensure_department_groups(department))
         report.merge(ensure_department_sections(department))
+    report.merge(ensure_role_pages())
     User = get_user_model()
     for user in User.objects.filter(
         models.Q(department_memberships__isnull=False) | models.Q(groups__department_role__isnull=False)

@@ -325,3 +325,25 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY) and not DEBUG:
 DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DISCLOSURE_REQUESTS_PER_HOUR = env.int("DISCLOSURE_REQUESTS_PER_HOUR", default=5)
 DISCLOSURE_STATUS_LOOKUPS_PER_HOUR = env.int("DISCLOSURE_STATUS_LOOKUPS_PER_HOUR", default=20)
+
+# The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
+# working days to answer a consultation (art. 32); at most that much is excluded from the reply
+# period (a setting, as some provinces read art. 32 more strictly).
+DISCLOSURE_CONSULTATION_MAX_EXCLUDED_DAYS = env.int("DISCLOSURE_CONSULTATION_MAX_EXCLUDED_DAYS", default=15)
+# The amendment period offered by default in 补正告知书 (art. 30 leaves it to the agency).
+DISCLOSURE_AMENDMENT_DEFAULT_DAYS = env.int("DISCLOSURE_AMENDMENT_DEFAULT_DAYS", default=15)
+# Information-processing fees (国办函〔2020〕109号): per request, per applicant and calendar month —
+# free up to FREE, then RATE yuan each up to FIRST_BAND_END, then +STEP yuan per further BAND requests;
+# per page — free up to the first bound, then the rate of each band (pages up to, yuan per page).
+DISCLOSURE_FEE_PER_REQUEST = env.json(
+    "DISCLOSURE_FEE_PER_REQUEST", default={"free": 10, "rate": 100, "first_band_end": 30, "band": 10, "step": 100}
+)
+DISCLOSURE_FEE_PER_PAGE = env.json("DISCLOSURE_FEE_PER_PAGE", default=[[30, 0], [100, 10], [200, 20], [None, 40]])
+# The applicant pays within 20 working days from the day after receiving the fee notice (109号).
+DISCLOSURE_FEE_PAYMENT_DAYS = env.int("DISCLOSURE_FEE_PAYMENT_DAYS", default=20)
+# Letters (补正/延期/征求意见/收费/答复): one number sequence per department and year.
+# {agency}: the department's short name; {year}; {serial}.
+DISCLOSURE_LETTER_NUMBER = env.str("DISCLOSURE_LETTER_NUMBER", default="{agency}依申请公开〔{year}〕{serial}号")
+# The body that hears administrative reconsideration of the agencies' replies (《行政复议法》 art. 24),
+# named in reply letters; empty leaves it out ("依法申请行政复议").
+DISCLOSURE_REVIEW_BODY = env.str("DISCLOSURE_REVIEW_BODY", default="示范市人民政府")

@@ -275,7 +275,7 @@ class TestWorkdays:
         response = api.get(WORKDAYS, {"year": "2025"})
         assert response.status_code == 200 and response["ETag"]
         data = body(response)
-        assert data["year"] == 2025
+        assert data["year"] == 2025 and data["provisional"] is False
         days = {d["date"]: d for d in data["days"]}
         assert days["2025-10-01"] == {
             "date": "2025-10-01",
@@ -298,14 +298,29 @@ class TestWorkdays:
 
     def test_default_year_is_this_year(self, api, db):
         response = api.get(WORKDAYS)
-        if response.status_code == 200:
-            assert body(response)["year"] == timezone.localdate().year
-        else:
-            assert "尚未录入" in body(response)["detail"]
+        assert response.status_code == 200
+        assert body(response)["year"] == timezone.localdate().year
 
-    @pytest.mark.parametrize(
-        ("year", "message"), [("abc", "四位数字"), ("1999", "之间"), ("2101", "之间"), ("2099", "尚未录入")]
-    )
+    def test_a_year_not_yet_entered_lists_the_statutory_holidays_as_provisional(self, api, db):
+        data = body(api.get(WORKDAYS, {"year": "2027"}))
+        assert data["provisional"] is True
+        holidays = {d["date"]: d["name"] for d in data["days"] if d["kind"] == "holiday"}
+        # 元旦; 春节 from 除夕 (5 February) for four days; 清明 5 April; 劳动节 1-2 May; 端午 9 June;
+        # 中秋 15 September; 国庆 1-3 October (and the weekend days among them).
+        for day, name in [
+            ("2027-01-01", "元旦"),
+            ("2027-02-05", "春节"),
+            ("2027-02-08", "春节"),
+            ("2027-04-05", "清明节"),
+            ("2027-05-01", "劳动节"),
+            ("2027-06-09", "端午节"),
+            ("2027-09-15", "中秋节"),
+            ("2027-10-01", "国庆节"),
+        ]:
+            assert holidays[day] == name
+        assert not [d for d in data["days"] if d["kind"] == "workday"]  # make-up days are not known yet
+
+    @pytest.mark.parametrize(("year", "message"), [("abc", "四位数字"), ("1999", "之间"), ("2101", "之间")])
     def test_bad_or_uncovered_year_is_400_in_chinese(self, api, db, year, message):
         response = api.get(WORKDAYS, {"year": year})
         assert response.status_code == 400
@@ -322,4 +337,4 @@ class TestWorkdays:
         due = api.get("/api/v1/workdays/due-date", {"start": "2025-09-26", "days": "5"})
         assert due.status_code == 200 and body(due)["due_date"] == "2025-10-10"
         day = api.get("/api/v1/workdays/is-working-day", {"date": "2025-09-28"})
-        assert body(day) == {"date": "2025-09-28", "is_working_day": True, "name": "国庆节"}
+        assert body(day) == {"date": "2025-09-28", "is_working_day": True, "name": "国庆节", "provisional": False}

@@ -340,7 +340,13 @@ IS_WORKING = "/api/v1/workdays/is-working-day"
 def test_api_due_date(client):
     response = client.get(DUE, {"start": "2025-09-26", "days": "5"})
     assert response.status_code == 200
-    assert response.json() == {"start": "2025-09-26", "days": 5, "due_date": "2025-10-10"}
+    assert response.json() == {
+        "start": "2025-09-26",
+        "days": 5,
+        "due_date": "2025-10-10",
+        "provisional": False,
+        "note": "",
+    }
     response = client.get(DUE, {"start": "2026-02-12", "days": "20"})
     assert response.json()["due_date"] == "2026-03-18"
 
@@ -348,7 +354,7 @@ def test_api_due_date(client):
 def test_api_start_is_day_zero(client):
     response = client.get(DUE, {"start": "2025-10-01", "days": "0"})
     assert response.status_code == 200
-    assert response.json() == {"start": "2025-10-01", "days": 0, "due_date": "2025-10-01"}
+    assert response.json()["due_date"] == "2025-10-01" and response.json()["provisional"] is False
 
 
 @pytest.mark.parametrize(
@@ -366,7 +372,7 @@ def test_api_start_is_day_zero(client):
         ({"start": "2025-09-26", "days": "-1"}, "days"),
         ({"start": "2025-09-26", "days": "3651"}, "days"),
         ({"start": "2025-09-26", "days": "99999999999999999999"}, "days"),
-        ({"start": "2026-12-31", "days": "1"}, "2027年"),
+        ({"start": "2100-12-31", "days": "1"}, "2101年"),
     ],
 )
 def test_api_due_date_refuses_bad_input_in_chinese(client, params, names):
@@ -378,18 +384,24 @@ def test_api_due_date_refuses_bad_input_in_chinese(client, params, names):
 
 
 def test_day_zero_needs_no_calendar_even_in_an_uncovered_year(client):
-    """No day after the start is examined, so nothing is guessed: the start is the answer."""
+    """No day after the start is examined, so nothing is estimated: the start is the answer."""
     assert workdays.add_working_days(D(2030, 1, 2), 0) == D(2030, 1, 2)
     response = client.get(DUE, {"start": "2030-01-02", "days": "0"})
-    assert response.json() == {"start": "2030-01-02", "days": 0, "due_date": "2030-01-02"}
+    assert response.json()["due_date"] == "2030-01-02" and response.json()["provisional"] is False
     with pytest.raises(workdays.UncoveredYearError, match="2030年"):
         workdays.add_working_days(D(2030, 1, 2), 1)
 
 
-def test_api_days_at_the_limit_are_computed_or_refused_by_year(client):
+def test_api_estimates_a_year_not_yet_entered_and_says_so(client):
+    """From 2026-12-31, one working day: 1 January 2027 is 元旦 by law, 2-3 January a weekend."""
+    response = client.get(DUE, {"start": "2026-12-31", "days": "1"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["due_date"] == "2027-01-04" and body["provisional"] is True and "预计" in body["note"]
     response = client.get(DUE, {"start": "2025-01-02", "days": str(workdays.MAX_DAYS)})
-    assert response.status_code == 400
-    assert "2027年" in response.json()["detail"]
+    assert response.status_code == 200 and response.json()["provisional"] is True
+    response = client.get(DUE, {"start": "2097-01-02", "days": str(workdays.MAX_DAYS)})
+    assert response.status_code == 400 and "2101年" in response.json()["detail"]
 
 
 def test_api_is_working_day(client):
@@ -397,19 +409,28 @@ def test_api_is_working_day(client):
         "date": "2025-10-01",
         "is_working_day": False,
         "name": "国庆节",
+        "provisional": False,
     }
     assert client.get(IS_WORKING, {"date": "2025-09-28"}).json() == {
         "date": "2025-09-28",
         "is_working_day": True,
         "name": "国庆节",
+        "provisional": False,
     }
     assert client.get(IS_WORKING, {"date": "2025-09-29"}).json() == {
         "date": "2025-09-29",
         "is_working_day": True,
         "name": "",
+        "provisional": False,
     }
-    response = client.get(IS_WORKING, {"date": "2027-01-04"})
-    assert response.status_code == 400 and "2027年" in response.json()["detail"]
+    assert client.get(IS_WORKING, {"date": "2027-02-05"}).json() == {
+        "date": "2027-02-05",
+        "is_working_day": False,
+        "name": "春节",  # 除夕 of the year of the Goat, by law a holiday since 2025
+        "provisional": True,
+    }
+    response = client.get(IS_WORKING, {"date": "2101-01-04"})
+    assert response.status_code == 400 and "2101年" in response.json()["detail"]
     response = client.get(IS_WORKING, {"date": "tomorrow"})
     assert response.status_code == 400 and "date" in response.json()["detail"]
 
@@ -534,3 +555,142 @@ def test_the_menu_shows_the_calendar_only_to_those_who_keep_it(client, world):
     client.force_login(world.users["owner"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("calendar-days:index") not in html
+
+
+# ---- estimates for a year not yet announced (《全国年节及纪念日放假办法》) ---------------------------
+
+
+@pytest.mark.parametrize("year", range(2008, 2027))
+def test_the_statutory_holidays_are_days_off_in_every_official_schedule(year):
+    """The law's holidays (lunar dates and 清明 computed) are days off in each shipped year's schedule."""
+    holidays = workdays.statutory_holidays(year)
+    assert holidays
+    assert not [day for day in holidays if chinese_calendar.is_workday(day)]
+
+
+def test_the_statutory_holidays_of_2025_follow_the_2024_amendment():
+    """国务院令第798号: 春节 from 除夕 (4 days) and 劳动节 2 days, from 2025 on."""
+    holidays = workdays.statutory_holidays(2025)
+    assert [d for d, n in holidays.items() if n == "春节"] == span(D(2025, 1, 28), D(2025, 1, 31))
+    assert [d for d, n in holidays.items() if n == "劳动节"] == [D(2025, 5, 1), D(2025, 5, 2)]
+    assert len(holidays) == 13
+    assert [d for d, n in workdays.statutory_holidays(2024).items() if n == "春节"] == span(
+        D(2024, 2, 10), D(2024, 2, 12)
+    )  # 2014-2024: 初一 to 初三
+
+
+def test_a_year_not_entered_is_estimated_and_flagged_while_the_strict_functions_refuse_it():
+    due = workdays.due_date(D(2026, 12, 28), 7)
+    # 12-29, 12-30, 12-31 in 2026 (official), then 1 January 2027 (元旦), a weekend, 4-7 January.
+    assert due == (D(2027, 1, 7), True)
+    assert workdays.due_date(D(2026, 12, 1), 22) == (D(2026, 12, 31), False)
+    assert workdays.due_date(D(2026, 12, 31), 0) == (D(2026, 12, 31), False)
+    assert workdays.count_working_days(D(2026, 12, 28), D(2026, 12, 31)) == (3, False)
+    assert workdays.count_working_days(D(2026, 12, 28), D(2027, 1, 7)) == (7, True)
+    assert workdays.next_working_day(D(2027, 1, 1)) == (D(2027, 1, 4), True)
+    assert workdays.next_working_day(D(2026, 12, 31)) == (D(2026, 12, 31), False)
+    assert workdays.working_day(D(2027, 2, 8)) == (False, True)  # 初三
+    with pytest.raises(workdays.UncoveredYearError, match="2027年"):
+        workdays.add_working_days(D(2026, 12, 28), 7)
+
+
+def test_days_entered_so_far_count_in_the_estimate_before_the_year_is_complete():
+    CalendarDay.objects.create(date=D(2027, 1, 4), kind=DayKind.HOLIDAY, name="元旦")  # the notice, half typed
+    assert workdays.next_working_day(D(2027, 1, 1)) == (D(2027, 1, 5), True)
+
+
+def test_years_outside_the_range_are_refused_even_for_estimates():
+    with pytest.raises(workdays.UncoveredYearError, match="2101年"):
+        workdays.due_date(D(2100, 12, 31), 1)
+    with pytest.raises(workdays.UncoveredYearError, match="2000年至2100年"):
+        workdays.working_day(D(2101, 1, 1))
+
+
+# ---- entering a year as the State Council's notice reads --------------------------------------
+
+NOTICE_2027 = {
+    # A hypothetical 2027 notice (test data only; the real one is published by the State Council).
+    "year": "2027",
+    "source": "国办发明电〔2026〕X号",
+    "note": "",
+    "change_reason": "",
+    "new_year_off": "1月1日（周五）至3日（周日）",
+    "new_year_work": "",
+    "spring_off": "2月5日（除夕）至2月11日",
+    "spring_work": "2月13日（周六）",
+    "qingming_off": "4月3日至5日",
+    "qingming_work": "",
+    "labour_off": "5月1日至5月5日",
+    "labour_work": "4月25日（周日）、5月8日（周六）",
+    "dragon_boat_off": "6月9日至6月11日",
+    "dragon_boat_work": "",
+    "mid_autumn_off": "9月15日",
+    "mid_autumn_work": "",
+    "national_off": "10月1日至7日",
+    "national_work": "9月26日（周日）、10月9日（周六）",
+}
+
+
+def test_parsing_dates_as_the_notice_writes_them():
+    from cms.calendar_entry import DateListError, format_dates, parse_dates
+
+    assert parse_dates("1月1日（周五）至3日（周日）放假调休", 2027) == span(D(2027, 1, 1), D(2027, 1, 3))
+    assert parse_dates("12月31日至1月2日", 2023, december_is_previous=True) == span(D(2022, 12, 31), D(2023, 1, 2))
+    assert parse_dates("2月14日（周六）、2月28日（周六）上班", 2026) == [D(2026, 2, 14), D(2026, 2, 28)]
+    assert parse_dates("2027-10-01至2027-10-03", 2027) == span(D(2027, 10, 1), D(2027, 10, 3))
+    assert format_dates(parse_dates("10月1日至8日、10月11日", 2025), 2025) == "10月1日至10月8日、10月11日"
+    for bad in ("13月1日", "1月1日至", "昨天", "1月5日至1月3日", "1月1日至1月30日"):
+        with pytest.raises(DateListError):
+            parse_dates(bad, 2027)
+
+
+def test_the_office_enters_a_year_from_the_notice_and_estimates_become_official(client):
+    user = make_user("calendar_editor", global_role=DISCLOSURE_EDITOR)
+    client.force_login(user)
+    url = reverse("calendar-entry:index")
+    page = client.get(url, {"year": "2027"}).content.decode()
+    assert "2月5日至2月8日" in page  # prefilled with the statutory 春节 (除夕 to 初三)
+    assert workdays.due_date(D(2027, 2, 4), 1) == (D(2027, 2, 9), True)
+    response = client.post(url, NOTICE_2027)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    year = CalendarYear.objects.get(year=2027)
+    assert year.is_complete and year.source == "国办发明电〔2026〕X号"
+    assert year.history.first().history_user == user
+    assert workdays.due_date(D(2027, 2, 4), 1) == (D(2027, 2, 12), False)  # 2-5..2-11 off
+    assert workdays.is_working_day(D(2027, 2, 13)) is True  # the make-up Saturday
+    assert workdays.day_name(D(2027, 9, 26)) == "国庆节"
+    row = CalendarDay.objects.get(date=D(2027, 10, 7))
+    assert row.history.first().history_change_reason == "按国办发明电〔2026〕X号录入2027年节假日安排"
+    # Entering it again with one line changed touches only that line's rows.
+    before = CalendarDay.history.count()
+    response = client.post(url, {**NOTICE_2027, "mid_autumn_off": "9月15日至9月17日"})
+    assert response.status_code == 302
+    assert CalendarDay.history.count() - before == 2  # 9-16 and 9-17 added
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"national_work": "10月2日"}, None, "2027年10月2日既列为国庆节放假，又列为国庆节调休上班"),
+        ({"spring_work": "2月17日"}, "spring_work", "星期三，调休上班只能是周六或周日"),
+        ({"labour_off": "5月32日"}, "labour_off", "无法识别日期"),
+        ({"qingming_off": "4月3日至4日"}, None, "2027年4月5日（清明节）未列入放假日期"),
+        ({"dragon_boat_off": "2026年6月9日"}, "dragon_boat_off", "不在2027年内"),
+        ({"source": ""}, "source", "必填"),
+    ],
+)
+def test_a_notice_with_mistakes_is_refused_naming_the_line_and_nothing_is_written(client, changes, field, message):
+    client.force_login(make_user("calendar_editor", global_role=DISCLOSURE_EDITOR))
+    response = client.post(reverse("calendar-entry:index"), {**NOTICE_2027, **changes})
+    assert response.status_code == 200
+    form = response.context["form"]
+    errors = form.errors.get(field or "__all__") or []
+    assert any(message in e for e in errors) or (field == "source" and errors), form.errors
+    assert not CalendarDay.objects.exists() and not CalendarYear.objects.exists()
+
+
+def test_only_those_who_keep_the_calendar_may_enter_a_year(client, world):
+    client.force_login(world.users["owner"])
+    assert client.get(reverse("calendar-entry:index")).status_code in (302, 403)
+    assert client.post(reverse("calendar-entry:index"), NOTICE_2027).status_code in (302, 403)
+    assert not CalendarDay.objects.exists()
