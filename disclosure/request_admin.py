@@ -240,8 +240,6 @@ class StaffRequestForm(RequestForm):
         day = self.cleaned_data["arrived_date"]
         if day > timezone.localdate():
             raise forms.ValidationError("递交日期不能晚于今天。")
-        if day < timezone.localdate() - datetime.timedelta(days=366):
-            raise forms.ValidationError("递交日期早于一年前，请核对。")
         return day
 
     def clean(self):

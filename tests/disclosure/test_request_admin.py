@@ -7,8 +7,11 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
+from disclosure import request_flow as flow
 from disclosure.models import DisclosureRequest
+from disclosure.request_models import REPLY_SUBREASONS
 
 from .requests_helpers import make_request
 
@@ -61,37 +64,40 @@ def test_steps_through_the_admin(client, world, requests):
     a, _ = requests
     action = lambda step: reverse("disclosure_request_action", args=[a.pk, step])  # noqa: E731
     client.force_login(world.users["owner"])
-    client.post(action("register"), {"received_date": "2025-09-26"})
+    client.post(action("register"), {})
     a.refresh_from_db()
     assert a.status == "registered" and a.due_date == D(2025, 10, 30)
 
-    response = client.post(action("extend"), {"days": "5", "approver": "王主任", "note": "调档"}, follow=True)
+    extension = {"days": "5", "approver": "王主任", "reason": "调档", "day": "2025-10-20", "late_reason": "补录"}
+    response = client.post(action("extend"), extension, follow=True)
     assert "延期未完成" in html(response)  # owners cannot extend: the detail page did not even offer it
     a.refresh_from_db()
     assert a.extension_days == 0
 
     client.force_login(world.users["reviewer"])
-    client.post(action("extend"), {"days": "5", "approver": "王主任", "note": "调档"})
+    response = client.post(action("extend"), {**extension, "day": "2025-10-31"}, follow=True)
+    assert "期限届满后不能再延长" in html(response)
+    client.post(action("extend"), extension)
     a.refresh_from_db()
     assert a.extension_days == 5 and a.due_date == D(2025, 11, 6)
 
     detail = reverse("disclosure_request_detail", args=[a.pk])
-    drafted = html(client.get(detail, {"reply_type": "refused", "subreason": "third_party"}))
-    assert "第十五条" in drafted and a.tracking_code in drafted
-    response = client.post(
-        action("reply"),
-        {"reply_type": "refused", "subreason": "", "letter": "不予公开", "day": "2025-10-20"},
-        follow=True,
-    )
+    drafted = client.get(detail, {"reply_type": "refused", "subreason": "third_party"})
+    assert "第十五条" in html(drafted) and a.tracking_code in html(drafted)
+    # Only the refusal's eight sub-reasons are offered (the annual report's rows), not the others'.
+    offered = [key for key, _ in drafted.context["form"].fields["subreason"].choices if key]
+    assert offered == [key for key, _ in REPLY_SUBREASONS["refused"]]
+    reply = {"reply_type": "refused", "subreason": "", "letter": "不予公开", "day": "2025-10-20", "late_reason": "补录"}
+    response = client.post(action("reply"), reply, follow=True)
     assert "须选择具体情形" in html(response)
-    client.post(
-        action("reply"),
-        {"reply_type": "refused", "subreason": "third_party", "letter": "不予公开……", "day": "2025-10-20"},
-    )
+    response = client.post(action("reply"), {**reply, "subreason": "third_party", "late_reason": ""}, follow=True)
+    assert "请填写补记原因" in html(response)
+    client.post(action("reply"), {**reply, "subreason": "third_party", "letter": "不予公开……"})
     a.refresh_from_db()
     assert (a.status, a.reply_type, a.reply_subreason) == ("replied", "refused", "third_party")
     timeline = html(client.get(detail))
     assert "答复：不予公开（保护第三方合法权益）" in timeline and "reviewer_a" in timeline
+    assert "甲局依申请公开〔2025〕2号" in timeline  # the extension notice was No. 1
 
 
 def test_csv_export_masks_for_departments_and_is_full_for_the_disclosure_office(client, world, requests):
@@ -135,13 +141,23 @@ def test_staff_register_an_application_received_in_person_for_their_department(c
         "description": "某项目批复文件",
         "delivery_form": "paper",
         "delivery_channel": "pickup",
+        "arrived_date": "2025-03-08",  # a Saturday at the hall
     }
     response = client.post(reverse("disclosure_request_add"), data)
     created = DisclosureRequest.objects.get(name="赵六")
     assert response.url == reverse("disclosure_request_detail", args=[created.pk]) and created.channel == "in_person"
+    assert (created.received_date, created.due_date) == (D(2025, 3, 8), D(2025, 4, 7))  # art. 31(1)
     assert created.history.get().history_user == world.users["owner"]
     response = client.post(reverse("disclosure_request_add"), {**data, "department": str(world.dept_b.pk)})
     assert response.status_code == 200 and DisclosureRequest.objects.count() == 1
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(reverse("disclosure_request_add"), {**data, "arrived_date": tomorrow.isoformat()})
+    assert "递交日期不能晚于今天" in html(response) and DisclosureRequest.objects.count() == 1
+    # A letter signed for on a Sunday: received on Monday.
+    client.post(
+        reverse("disclosure_request_add"), {**data, "name": "钱七", "channel": "post", "arrived_date": "2025-03-09"}
+    )
+    assert DisclosureRequest.objects.get(name="钱七").received_date == D(2025, 3, 10)
 
 
 def test_on_time_rate_per_department_for_any_period(client, world):
@@ -149,7 +165,7 @@ def test_on_time_rate_per_department_for_any_period(client, world):
 
     def answered(department, replied):
         request = make_request(department, D(2025, 9, 26))
-        flow.reply(request, world.users["disclosure"], "disclosed", "", "同意公开", replied)
+        flow.reply(request, world.users["disclosure"], "disclosed", "", "同意公开", replied, "补录")
 
     answered(world.dept_a, D(2025, 10, 20))  # on time (due 10-30)
     answered(world.dept_a, D(2025, 11, 3))  # late
@@ -165,3 +181,45 @@ def test_on_time_rate_per_department_for_any_period(client, world):
     client.force_login(world.users["owner_b"])
     table = html(client.get(reverse("disclosure_requests"), {"start": "2025-10-01", "end": "2025-12-31"}))
     assert "示范市甲局</td>" not in table[table.index('id="on-time-table"') :]
+
+
+def test_the_lists_show_requests_stuck_with_a_third_party_or_an_applicant(client, world):
+    owner = world.users["owner"]
+    consulting = make_request(world.dept_a, D(2025, 10, 20))
+    flow.register(consulting, owner)
+    flow.start_consultation(consulting, owner, "第三方", D(2025, 10, 27))  # answers by 2025-11-17
+    amending = make_request(world.dept_a, D(2025, 11, 3))
+    flow.ask_amendment(amending, owner, "请补正", D(2025, 11, 24), today=D(2025, 11, 4))
+    client.force_login(owner)
+    listing = html(client.get(reverse("disclosure_requests"), {"deadline": "overdue"}))
+    assert consulting.tracking_code in listing and "第三方答复期限 2025-11-17" in listing
+    assert amending.tracking_code in listing and "补正期限 2025-11-24" in listing
+    home = html(client.get(reverse("wagtailadmin_home")))
+    assert consulting.tracking_code in home and amending.tracking_code in home
+
+
+def test_the_detail_page_shows_letters_consultations_and_estimated_dates(client, world):
+    owner = world.users["owner"]
+    request = make_request(world.dept_a, D(2025, 10, 20))
+    flow.register(request, owner)
+    flow.start_consultation(request, owner, "示范市某某公司", D(2025, 10, 27))
+    client.force_login(owner)
+    page = html(client.get(reverse("disclosure_request_detail", args=[request.pk])))
+    assert 'id="consultations"' in page and "示范市某某公司" in page and "2025-11-17" in page
+    assert "征求第三方意见书" in page and "甲局依申请公开〔2025〕1号" in page and "未记录送达" in page
+    late = make_request(world.dept_a, timezone.localdate())
+    DisclosureRequest.objects.filter(pk=late.pk).update(due_provisional=True)
+    page = html(client.get(reverse("disclosure_request_detail", args=[late.pk])))
+    assert "预计" in page[page.index('id="due-date"') :][:400]
+
+
+def test_a_forged_step_or_letter_id_changes_nothing(client, world, requests):
+    a, b = requests
+    client.force_login(world.users["owner"])
+    assert client.post(reverse("disclosure_request_action", args=[a.pk, "explode"])).status_code == 404
+    flow.reply(b, world.users["owner_b"], "disclosed", "", "同意公开", D(2025, 10, 20), "补录")
+    other_letter = b.letters.get()
+    url = reverse("disclosure_letter_delivery", args=[a.pk, other_letter.pk])
+    assert client.post(url, {"method": "post", "delivered_on": "2025-10-21", "recipient": "x"}).status_code == 404
+    assert client.get(reverse("disclosure_letter_pdf", args=[a.pk, other_letter.pk])).status_code == 404
+    assert not other_letter.deliveries.exists()

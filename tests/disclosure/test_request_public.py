@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from disclosure import request_flow as flow
 from disclosure.models import DisclosureIndexPage, DisclosureRequest
+from disclosure.request_models import Letter
 
 from .requests_helpers import make_request
 
@@ -59,7 +61,7 @@ def test_visitor_applies_and_gets_a_tracking_code_once(client, world):
     assert request.phone == "13900001111" and request.id_number == VALID_ID
     assert VALID_ID not in receipt and "13900001111" not in receipt
     history = request.history.get()
-    assert history.history_change_reason == "提交申请（网上申请）"
+    assert history.history_change_reason.startswith("提交申请（网上申请，提交日期 ")
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,15 @@ def test_kiosk_api_accepts_the_same_application(client, world):
     created = DisclosureRequest.objects.get()
     assert body["tracking_code"] == created.tracking_code and body["status"] == "submitted"
     assert body["due_date"] == created.due_date.isoformat() and created.channel == "kiosk"
-    assert set(body) == {"tracking_code", "status", "received_date", "due_date"}
+    assert set(body) == {
+        "tracking_code",
+        "status",
+        "received_date",
+        "received_provisional",
+        "due_date",
+        "due_provisional",
+    }
+    assert body["due_provisional"] is created.due_provisional
 
 
 def test_kiosk_api_refuses_bad_input_in_chinese_and_writes_nothing(client, world):
@@ -144,3 +154,56 @@ def test_kiosk_api_refuses_bad_input_in_chinese_and_writes_nothing(client, world
     errors = response.json()["errors"]
     assert "居民身份证号码不正确" in errors["id_number"][0] and errors["department"]
     assert not DisclosureRequest.objects.exists()
+
+
+def test_the_applicant_sees_the_letters_sent_and_what_to_amend_and_nothing_else(client, world):
+    import datetime
+
+    owner = world.users["owner"]
+    mine = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    flow.register(mine, owner)
+    flow.start_consultation(mine, owner, "示范市某某有限公司", datetime.date(2025, 10, 9))
+    flow.end_consultation(mine, owner, datetime.date(2025, 10, 16))
+    flow.extend(mine, world.users["reviewer"], 5, "王主任", "需要调档", datetime.date(2025, 10, 20), "补录")
+    theirs = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13900000000", name="王五")
+    flow.ask_amendment(theirs, owner, "请写明文件的文号", datetime.date(2025, 10, 20), today=datetime.date(2025, 9, 29))
+    url = index_url() + "status/"
+    extension = Letter.objects.get(request=mine, kind="extension")
+    consultation = Letter.objects.get(request=mine, kind="consultation")
+    amendment = Letter.objects.get(request=theirs, kind="amendment")
+    letter_url = lambda letter: f"{url}letters/{letter.pk}/"  # noqa: E731
+    assert client.get(letter_url(extension)).status_code == 404  # not before a lookup
+
+    page = client.post(url, {"code": mine.tracking_code, "phone": "13812345678"}).content.decode()
+    assert "延长答复期限告知书" in page and extension.number in page and "已依法延长5个工作日" in page
+    assert "征求第三方意见书" not in page and "示范市某某有限公司" not in page
+    response = client.get(letter_url(extension))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(letter_url(consultation)).status_code == 404  # the third party's letter
+    assert client.get(letter_url(amendment)).status_code == 404  # another applicant's letter
+
+    page = client.post(url, {"code": theirs.tracking_code, "phone": "13900000000"}).content.decode()
+    assert "请补正申请" in page and "请写明文件的文号" in page and "2025年10月20日" in page
+    assert client.get(letter_url(amendment)).status_code == 200
+
+
+def test_an_overdue_request_tells_the_applicant_about_reconsideration(client, world):
+    import datetime
+
+    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    page = client.post(
+        index_url() + "status/", {"code": request.tracking_code, "phone": "13812345678"}
+    ).content.decode()
+    assert "第二十三条第一款第（三）项" in page
+
+
+def test_a_date_in_a_year_not_yet_announced_is_marked_as_estimated(client, world):
+    import datetime
+
+    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    DisclosureRequest.objects.filter(pk=request.pk).update(due_date=datetime.date(2027, 1, 20), due_provisional=True)
+    page = client.post(
+        index_url() + "status/", {"code": request.tracking_code, "phone": "13812345678"}
+    ).content.decode()
+    assert "2027年1月20日（预计）" in page
