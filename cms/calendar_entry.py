@@ -278,6 +278,13 @@ class YearScheduleView(WagtailAdminTemplateMixin, FormView):
     page_title = "按通知录入年度节假日安排"
     header_icon = "date"
 
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("calendar-years:index"), "label": "工作日历"},
+            {"url": "", "label": self.page_title},
+        ]
+
     def dispatch(self, request, *args, **kwargs):
         if not may_enter(request.user):
             raise PermissionDenied

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 
 from django.conf import settings
-from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .locking import retry_if_locked
 from .models import DisclosureDocumentPage, IndexCounter
 
 logger = logging.getLogger(__name__)
@@ -50,35 +49,28 @@ def assign_index_number(page: DisclosureDocumentPage, on: datetime.date | None =
     original date (catalog migration, demo data). A writer that finds SQLite locked by another
     one retries (PostgreSQL waits on the row lock instead).
     """
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return _assign(page, on)
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def _assign(page: DisclosureDocumentPage, on: datetime.date | None) -> str:
-    with transaction.atomic():
-        row = DisclosureDocumentPage.objects.select_for_update().get(pk=page.pk)
-        if row.index_number:
-            number = row.index_number
-        else:
-            body = row.issuing_body
-            today = on or timezone.localdate()
-            counter, _ = IndexCounter.objects.select_for_update().get_or_create(issuing_body=body, year=today.year)
-            IndexCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
-            counter.refresh_from_db(fields=["last_serial"])
-            number = format_index_number(body.credit_code, today, counter.last_serial)
-            DisclosureDocumentPage.objects.filter(pk=page.pk).update(
-                index_number=number,
-                publication_date=today,
-                published_late=published_late(row.written_date, today),
-            )
-            logger.info("index number %s assigned to page %s", number, page.pk)
+    number = _assign(page.pk, on)
     page.refresh_from_db(fields=list(DisclosureDocumentPage.RECORD_FIELDS))
+    return number
+
+
+@retry_if_locked
+def _assign(pk: int, on: datetime.date | None) -> str:
+    row = DisclosureDocumentPage.objects.select_for_update().get(pk=pk)
+    if row.index_number:
+        return row.index_number
+    body = row.issuing_body
+    today = on or timezone.localdate()
+    counter, _ = IndexCounter.objects.select_for_update().get_or_create(issuing_body=body, year=today.year)
+    IndexCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
+    counter.refresh_from_db(fields=["last_serial"])
+    number = format_index_number(body.credit_code, today, counter.last_serial)
+    DisclosureDocumentPage.objects.filter(pk=pk).update(
+        index_number=number,
+        publication_date=today,
+        published_late=published_late(row.written_date, today),
+    )
+    logger.info("index number %s assigned to page %s", number, pk)
     return number
 
 

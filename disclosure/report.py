@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-
 from decimal import Decimal
 
 from django.db.models import Q, Sum

@@ -30,7 +30,7 @@ def report_context(page) -> dict:
         "review_table": page.review_table(),
         "review_headings": REVIEW_HEADINGS,
         "identity_ok": identity_holds(requests) if requests else None,
-        "generated_at": tables.get("generated_at", ""),
+        "generated_at": tables.get("generated_at", "")[:19].replace("T", " "),
         "fee_sentence": fee_sentence(tables.get("fees")),
     }
 

@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import AdminDateInput
 
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -103,6 +104,9 @@ class RequestIndexView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "disclosure/admin/request_index.html"
     page_title = "依申请公开办理"
     header_icon = "mail"
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def dispatch(self, request, *args, **kwargs):
         if not policy().user_has_any_permission(request.user, VIEW):
@@ -226,7 +230,7 @@ class StaffRequestForm(RequestForm):
     arrived_date = forms.DateField(
         label="递交日期",
         help_text="当面申请为递交之日；信函申请为签收之日；平常信函为与申请人确认之日；传真为收到之日。",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=AdminDateInput,
     )
 
     field_order = ["channel", "arrived_date"]
@@ -254,6 +258,13 @@ class RequestCreateView(WagtailAdminTemplateMixin, FormView):
     template_name = "disclosure/admin/request_form.html"
     page_title = "录入政府信息公开申请"
     header_icon = "mail"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("disclosure_requests"), "label": "依申请公开办理"},
+            {"url": "", "label": self.page_title},
+        ]
 
     def dispatch(self, request, *args, **kwargs):
         if not policy().user_has_permission(request.user, "add"):
@@ -295,13 +306,13 @@ class MultipleFileField(forms.FileField):
 class ActionForm(forms.Form):
     """All step inputs; each step reads the ones it needs."""
 
-    arrived_date = forms.DateField(label="递交日期（更正）", required=False)
+    arrived_date = forms.DateField(label="递交日期（更正）", required=False, widget=AdminDateInput)
     department = forms.ModelChoiceField(label="转办部门", required=False, queryset=Department.objects.active())
     note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label="补正期限", required=False)
+    deadline = forms.DateField(label="补正期限", required=False, widget=AdminDateInput)
     third_party = forms.CharField(label="第三方", required=False, max_length=200)
     outcome = forms.ChoiceField(label="第三方意见", required=False, choices=[("", "---"), *ConsultationOutcome.choices])
-    day = forms.DateField(label="日期", required=False)
+    day = forms.DateField(label="日期", required=False, widget=AdminDateInput, help_text="留空为今天。")
     days = forms.IntegerField(label="延长工作日", required=False, min_value=1, max_value=flow.MAX_EXTENSION_DAYS)
     approver = forms.CharField(label="批准人", required=False, max_length=50)
     reason = forms.CharField(label="理由", required=False, max_length=300)
@@ -336,7 +347,7 @@ class ActionForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
-    delivered_on = forms.DateField(label="送达日期")
+    delivered_on = forms.DateField(label="送达日期", widget=AdminDateInput)
     recipient = forms.CharField(label="签收人或收件人", max_length=100)
     reference = forms.CharField(label="邮件单号或地址", max_length=200, required=False)
     note = forms.CharField(label="备注", max_length=300, required=False)
@@ -454,6 +465,13 @@ class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_subtitle(self):
         return self.object.tracking_code
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("disclosure_requests"), "label": "依申请公开办理"},
+            {"url": "", "label": self.object.tracking_code},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -28,6 +28,7 @@ from cms import workdays
 from permissions.models import Department
 
 from . import clock, fees, letters
+from .locking import retry_if_locked
 from .request_models import (
     CLOCK_RUNNING,
     OPEN_STATUSES,
@@ -148,7 +149,7 @@ def receive(request: DisclosureRequest, channel: str, arrived: datetime.date, us
 # ---- steps --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@retry_if_locked
 def register(
     request: DisclosureRequest, user, arrived_date: datetime.date | None = None, note: str = ""
 ) -> DisclosureRequest:
@@ -169,7 +170,7 @@ def register(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def assign(request: DisclosureRequest, user, department: Department, reason: str = "") -> DisclosureRequest:
     """转办: hand the request to the department that holds the information."""
     row = _step(request, user)
@@ -182,7 +183,7 @@ def assign(request: DisclosureRequest, user, department: Department, reason: str
     return _save(row, user, f"转办至{department.name}" + (f"：{reason.strip()}" if reason.strip() else ""))
 
 
-@transaction.atomic
+@retry_if_locked
 def ask_amendment(
     request: DisclosureRequest, user, note: str, deadline: datetime.date, today: datetime.date | None = None
 ) -> DisclosureRequest:
@@ -216,7 +217,7 @@ def ask_amendment(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def receive_amendment(request: DisclosureRequest, user, received: datetime.date, note: str = "") -> DisclosureRequest:
     """收到补正: the clock runs again from the amended application (art. 30)."""
     row = _step(request, user)
@@ -236,7 +237,7 @@ def receive_amendment(request: DisclosureRequest, user, received: datetime.date,
     return _save(row, user, reason)
 
 
-@transaction.atomic
+@retry_if_locked
 def start_consultation(request: DisclosureRequest, user, third_party: str, day: datetime.date) -> DisclosureRequest:
     """征求第三方意见: the 征求意见书 goes out; the third party has 15 working days (art. 32).
 
@@ -274,7 +275,7 @@ def start_consultation(request: DisclosureRequest, user, third_party: str, day: 
     return _save(row, user, reason)
 
 
-@transaction.atomic
+@retry_if_locked
 def end_consultation(
     request: DisclosureRequest, user, day: datetime.date, outcome: str = ConsultationOutcome.AGREED
 ) -> DisclosureRequest:
@@ -306,7 +307,7 @@ def end_consultation(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def extend(
     request: DisclosureRequest,
     user,
@@ -350,7 +351,7 @@ def extend(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def charge_fee(
     request: DisclosureRequest, user, method: str, pages: int | None = None, day: datetime.date | None = None
 ) -> DisclosureRequest:
@@ -404,7 +405,7 @@ def charge_fee(
     return _save(row, user, f"发出收费通知（{FeeMethod(method).label}，{amount:.2f}元），暂停计时")
 
 
-@transaction.atomic
+@retry_if_locked
 def settle_fee(
     request: DisclosureRequest,
     user,
@@ -452,7 +453,7 @@ def _check_reply_type(reply_type: str, subreason: str) -> None:
         raise FlowError(f"“{ReplyType(reply_type).label}”没有具体情形。")
 
 
-@transaction.atomic
+@retry_if_locked
 def reply(
     request: DisclosureRequest,
     user,
@@ -511,7 +512,7 @@ def reply(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def withdraw(request: DisclosureRequest, user, day: datetime.date | None = None, note: str = "") -> DisclosureRequest:
     """申请人撤回: the request ends without a reply (counted in the report as 其他处理·其他)."""
     row = _step(request, user)
@@ -524,7 +525,7 @@ def withdraw(request: DisclosureRequest, user, day: datetime.date | None = None,
     return _save(row, user, f"申请人撤回申请（{day:%Y-%m-%d}）：{row.withdrawal_note}")
 
 
-@transaction.atomic
+@retry_if_locked
 def merge(
     request: DisclosureRequest, user, primary: DisclosureRequest, reason: str, day: datetime.date | None = None
 ) -> DisclosureRequest:
@@ -560,7 +561,7 @@ def merge(
     return row
 
 
-@transaction.atomic
+@retry_if_locked
 def close(request: DisclosureRequest, user) -> DisclosureRequest:
     """归档."""
     row = _step(request, user)
@@ -570,7 +571,7 @@ def close(request: DisclosureRequest, user) -> DisclosureRequest:
     return _save(row, user, "归档")
 
 
-@transaction.atomic
+@retry_if_locked
 def record_delivery(
     letter: Letter,
     user,

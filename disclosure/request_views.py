@@ -90,6 +90,7 @@ def status_context(found: DisclosureRequest) -> dict:
         "letters": letters,
         "fee": fee,
         "overdue": overdue,
+        "amendment_late": bool(found.amendment_deadline and found.amendment_deadline < today),
         "consulting": found.consultations.filter(answered_on__isnull=True).exists(),
     }
 

@@ -63,6 +63,11 @@ def _fix_reply_template(t) -> None:
     t.kind = "reply"
 
 
+def backward(apps, schema_editor):
+    """Going back: the notice templates have no place in the old unique (reply_type, subreason)."""
+    apps.get_model("disclosure", "ReplyTemplate").objects.exclude(kind="reply").delete()
+
+
 def forward(apps, schema_editor):
     """Templates: the appeal sentence by the law, notice templates; requests: the original receipt
     date back from history, consultations and letters out of the old single fields."""
@@ -131,6 +136,8 @@ def forward(apps, schema_editor):
         if r.reply_letter and r.reply_date:
             letter(r, "reply", r.reply_date, r.reply_letter)
         r.save()
+    # The history rows get the day the application arrived too (the column becomes required).
+    History.objects.filter(arrived_date__isnull=True).update(arrived_date=models.F("received_date"))
 
 
 class Migration(migrations.Migration):
@@ -665,39 +672,5 @@ class Migration(migrations.Migration):
             model_name='lettercounter',
             constraint=models.UniqueConstraint(fields=('department', 'year'), name='unique_letter_counter'),
         ),
-        migrations.RunPython(forward, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='disclosurerequest',
-            name='pause_started',
-        ),
-        migrations.RemoveField(
-            model_name='disclosurerequest',
-            name='reply_letter',
-        ),
-        migrations.RemoveField(
-            model_name='disclosurerequest',
-            name='third_party',
-        ),
-        migrations.RemoveField(
-            model_name='historicaldisclosurerequest',
-            name='pause_started',
-        ),
-        migrations.RemoveField(
-            model_name='historicaldisclosurerequest',
-            name='reply_letter',
-        ),
-        migrations.RemoveField(
-            model_name='historicaldisclosurerequest',
-            name='third_party',
-        ),
-        migrations.AlterField(
-            model_name='disclosurerequest',
-            name='arrived_date',
-            field=models.DateField(help_text='网上提交之日、当面递交之日、信函签收之日或与申请人确认之日（按申请渠道）。', verbose_name='递交日期'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldisclosurerequest',
-            name='arrived_date',
-            field=models.DateField(help_text='网上提交之日、当面递交之日、信函签收之日或与申请人确认之日（按申请渠道）。', verbose_name='递交日期'),
-        ),
+        migrations.RunPython(forward, backward),
     ]

@@ -223,3 +223,40 @@ def test_a_forged_step_or_letter_id_changes_nothing(client, world, requests):
     assert client.post(url, {"method": "post", "delivered_on": "2025-10-21", "recipient": "x"}).status_code == 404
     assert client.get(reverse("disclosure_letter_pdf", args=[a.pk, other_letter.pk])).status_code == 404
     assert not other_letter.deliveries.exists()
+
+
+def test_fee_withdrawal_and_merging_through_the_admin(client, world, settings):
+    settings.DISCLOSURE_FEE_PER_REQUEST = {"free": 1, "rate": 100, "first_band_end": 30, "band": 10, "step": 100}
+    first = make_request(world.dept_a, D(2025, 6, 2))
+    second = make_request(world.dept_a, D(2025, 6, 3))
+    third = make_request(world.dept_a, D(2025, 6, 4))
+    action = lambda request, step: reverse("disclosure_request_action", args=[request.pk, step])  # noqa: E731
+    client.force_login(world.users["owner"])
+    client.post(action(second, "register"), {})
+    response = client.post(action(first, "fee"), {"method": "per_request", "day": "2025-06-05"}, follow=True)
+    assert "不能发出收费通知" in html(response)  # not registered
+    client.post(action(first, "register"), {})
+    response = client.post(action(first, "fee"), {"method": "per_request", "day": "2025-06-05"}, follow=True)
+    assert "第1件申请，未超过每月1件" in html(response)
+    client.post(action(second, "fee"), {"method": "per_request", "day": "2025-06-05"})
+    second.refresh_from_db()
+    assert second.status == "fee" and second.fee_notice.amount == 100
+    response = client.post(
+        action(second, "settle_fee"),
+        {"fee_outcome": "paid", "amount": "100", "receipt_number": "FS-9", "day": "2025-06-09"},
+        follow=True,
+    )
+    second.refresh_from_db()
+    assert second.status == "registered" and second.paused_days == 2, html(response)[:500]
+    client.post(
+        action(third, "merge"), {"primary": first.tracking_code.lower(), "reason": "内容相同", "day": "2025-06-05"}
+    )
+    third.refresh_from_db()
+    assert third.status == "merged" and third.merged_into_id == first.pk
+    response = client.post(action(second, "withdraw"), {"day": "2025-06-10", "note": ""}, follow=True)
+    assert "请填写撤回说明" in html(response)
+    client.post(action(second, "withdraw"), {"day": "2025-06-10", "note": "申请人来电撤回并补交书面材料"})
+    second.refresh_from_db()
+    assert second.status == "withdrawn" and second.withdrawn_on == D(2025, 6, 10)
+    page = html(client.get(reverse("disclosure_request_detail", args=[second.pk])))
+    assert "收取信息处理费通知书" in page and "已缴费" in page and "申请人来电撤回" in page

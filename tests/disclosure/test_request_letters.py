@@ -259,3 +259,48 @@ def test_a_waived_fee_restarts_the_clock(world):
     flow.settle_fee(eleventh, owner, "waived", D(2025, 6, 18), reason="申请人家庭经济困难")
     request = reload(eleventh)
     assert request.status == "registered" and request.paused_days == 2
+
+
+# ---- two clerks at once ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clerks_replying_at_once_one_wins_and_the_other_is_told():
+    import threading
+
+    from django.db import connection
+
+    from tests.conftest import make_user
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(short_name="竞争局")
+    clerks = [make_user(f"clerk{i}", department=department, role="owner") for i in range(2)]
+    request = make_request(department, D(2025, 9, 26))
+    other = make_request(department, D(2025, 9, 26))
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def act(user, target, reply_type):
+        try:
+            barrier.wait(timeout=10)
+            flow.reply(target, user, reply_type, "", "答复", D(2025, 10, 20), NOTE)
+            outcomes.append("ok")
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(f"{type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=act, args=(clerks[0], request, "disclosed")),
+        threading.Thread(target=act, args=(clerks[1], request, "partial")),
+        threading.Thread(target=act, args=(clerks[1], other, "disclosed")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("ok") == 2, outcomes
+    assert [o for o in outcomes if o != "ok"][0].startswith("FlowError: 申请当前为“已答复”"), outcomes
+    assert Letter.objects.filter(request=request).count() == 1
+    numbers = sorted(Letter.objects.values_list("serial", flat=True))
+    assert numbers == [1, 2]  # two letters issued at once never share a number

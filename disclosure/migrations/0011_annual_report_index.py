@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0009_request_letters_clock'),
+        ('disclosure', '0010_request_letters_cleanup'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
