@@ -285,7 +285,7 @@ def test_two_clerks_replying_at_once_one_wins_and_the_other_is_told():
             barrier.wait(timeout=10)
             flow.reply(target, user, reply_type, "", "答复", D(2025, 10, 20), NOTE)
             outcomes.append("ok")
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             outcomes.append(f"{type(error).__name__}: {error}")
         finally:
             connection.close()
@@ -300,7 +300,7 @@ def test_two_clerks_replying_at_once_one_wins_and_the_other_is_told():
     for thread in threads:
         thread.join(timeout=60)
     assert outcomes.count("ok") == 2, outcomes
-    assert [o for o in outcomes if o != "ok"][0].startswith("FlowError: 申请当前为“已答复”"), outcomes
+    assert next(o for o in outcomes if o != "ok").startswith("FlowError: 申请当前为“已答复”"), outcomes
     assert Letter.objects.filter(request=request).count() == 1
     numbers = sorted(Letter.objects.values_list("serial", flat=True))
     assert numbers == [1, 2]  # two letters issued at once never share a number
