@@ -23,7 +23,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_upgrade_keeps_every_request_and_its_letters():
     latest = [("disclosure", MigrationExecutor(connection).loader.graph.leaf_nodes("disclosure")[0][1])]
     old = migrate(BEFORE)
@@ -96,6 +96,8 @@ def test_the_upgrade_keeps_every_request_and_its_letters():
     # The templates as 0007 seeded them (this database has them migrated already: put them back).
     Template = old.get_model("disclosure", "ReplyTemplate")
     head = "{name}：\n本机关于{received}收到您提出的政府信息公开申请（查询码：{code}），申请获取“{description}”。\n"
+    for reply_type, subreason in [("disclosed", ""), ("other", "other"), ("not_processed", "confirmation")]:
+        Template.objects.get_or_create(reply_type=reply_type, subreason=subreason, defaults={"article": "", "body": ""})
     for template in Template.objects.all():
         text = "经审查，现将办理情况告知如下：（请写明处理情况）" if template.subreason == "other" else "同意。"
         template.body = head + f"经审查，{text}\n依据{{article}}的规定，特此告知。\n{OLD_REMEDY}\n{{agency}}\n{{date}}"
