@@ -192,7 +192,7 @@ def compute_tables(year: int, department=None) -> dict:
     return {
         "year": year,
         "department": department.name if department is not None else "",
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "documents": document_table(year, department),
         "requests": request_table(year, department),
         "fees": fee_summary(year, department),
