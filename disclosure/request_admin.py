@@ -50,7 +50,7 @@ from .request_models import (
     ReplyType,
     RequestStatus,
 )
-from .request_views import create_request
+from .request_views import create_request, download_response
 
 VIEW = ("view", "change")
 
@@ -575,26 +575,26 @@ class DeliveryView(View):
 
 
 class LetterPdfView(View):
-    """A letter as PDF, to whoever may see the request."""
+    """A letter as PDF, to the request's handlers."""
 
     def get(self, request, pk: int, letter_id: int):
-        from .request_views import _download
-
         target = _load(request.user, pk)
+        if not may_see_pii(request.user, target):
+            raise Http404  # letters name the applicant: handlers only, like the application itself
         letter = get_object_or_404(Letter, pk=letter_id, request=target)
-        return _download(letter_texts.letter_pdf(letter), "application/pdf", f"{letter.number}.pdf")
+        return download_response(letter_texts.letter_pdf(letter), "application/pdf", f"{letter.number}.pdf")
 
 
 class LetterAttachmentView(View):
-    """A document released with a letter, to whoever may see the request."""
+    """A document released with a letter, to the request's handlers."""
 
     def get(self, request, pk: int, letter_id: int, attachment_id: int):
-        from .request_views import _download
-
         target = _load(request.user, pk)
+        if not may_see_pii(request.user, target):
+            raise Http404
         attachment = get_object_or_404(LetterAttachment, pk=attachment_id, letter_id=letter_id, letter__request=target)
         with attachment.file.open("rb") as handle:
-            return _download(handle.read(), attachment.content_type, attachment.name)
+            return download_response(handle.read(), attachment.content_type, attachment.name)
 
 
 class AttachmentView(View):

@@ -116,7 +116,8 @@ def _applicant_letter(request, letter_id: int) -> Letter:
     return letter
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def download_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A private file as a download: never rendered inline, never cached, type not sniffed."""
     from urllib.parse import quote
 
     response = HttpResponse(content, content_type=content_type)
@@ -129,7 +130,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def letter_pdf(page, request, letter_id: int):
     """A letter the applicant was sent, as PDF: only after a lookup in this session."""
     letter = _applicant_letter(request, letter_id)
-    return _download(letter_texts.letter_pdf(letter), "application/pdf", f"{letter.number}.pdf")
+    return download_response(letter_texts.letter_pdf(letter), "application/pdf", f"{letter.number}.pdf")
 
 
 def letter_attachment(page, request, letter_id: int, attachment_id: int):
@@ -139,4 +140,4 @@ def letter_attachment(page, request, letter_id: int, attachment_id: int):
     if attachment is None:
         raise Http404
     with attachment.file.open("rb") as handle:
-        return _download(handle.read(), attachment.content_type, attachment.name)
+        return download_response(handle.read(), attachment.content_type, attachment.name)

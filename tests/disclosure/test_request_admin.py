@@ -260,3 +260,32 @@ def test_fee_withdrawal_and_merging_through_the_admin(client, world, settings):
     assert second.status == "withdrawn" and second.withdrawn_on == D(2025, 6, 10)
     page = html(client.get(reverse("disclosure_request_detail", args=[second.pk])))
     assert "收取信息处理费通知书" in page and "已缴费" in page and "申请人来电撤回" in page
+
+
+def test_the_list_and_the_dashboard_cost_the_same_queries_for_2_or_12_requests(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = world.users["owner"]
+    client.force_login(owner)
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as listing:
+            assert client.get(reverse("disclosure_requests")).status_code == 200
+        with CaptureQueriesContext(connection) as home:
+            assert client.get(reverse("wagtailadmin_home")).status_code == 200
+        return len(listing), len(home)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            request = make_request(world.dept_a, D(2025, 10, 1) + datetime.timedelta(days=i))
+            flow.register(request, owner)
+            if i % 3 == 1:
+                flow.start_consultation(request, owner, "第三方", request.received_date + datetime.timedelta(days=1))
+
+    add(2)
+    counts()  # warm: the calendar snapshot, Wagtail's per-process caches
+    few = counts()
+    add(10)
+    counts()
+    assert counts() == few

@@ -115,6 +115,18 @@ def test_a_letter_is_a_pdf_with_its_number(world, client):
     assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
     client.force_login(world.users["owner_b"])
     assert client.get(f"/admin/disclosure/requests/{request.pk}/letters/{letter.pk}/pdf/").status_code == 404
+    # Someone who may only look at requests (an auditor) sees the letter listed but not its text.
+    from django.contrib.auth.models import Permission
+
+    from tests.conftest import make_user
+
+    auditor = make_user("auditor")
+    auditor.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_disclosurerequest"]))
+    client.force_login(auditor)
+    detail = client.get(f"/admin/disclosure/requests/{request.pk}/")
+    assert detail.status_code == 200 and letter.number in detail.content.decode()
+    assert f"/letters/{letter.pk}/pdf/" not in detail.content.decode()
+    assert client.get(f"/admin/disclosure/requests/{request.pk}/letters/{letter.pk}/pdf/").status_code == 404
 
 
 def test_delivery_is_recorded_and_cannot_precede_the_letter(world, client):
