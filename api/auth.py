@@ -15,6 +15,8 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework_api_key.permissions import KeyParser
 
+from core.http import client_address
+
 from .models import Scope, Terminal, TerminalKey
 
 SEEN_EVERY_SECONDS = 60
@@ -30,7 +32,7 @@ def _mark_seen(terminal: Terminal, request) -> None:
     """Last-seen is written at most once a minute per terminal, not on every request."""
     if cache.add(f"api:seen:{terminal.pk}", 1, SEEN_EVERY_SECONDS):
         Terminal.objects.filter(pk=terminal.pk).update(
-            last_seen_at=timezone.now(), last_seen_ip=request.META.get("REMOTE_ADDR") or None
+            last_seen_at=timezone.now(), last_seen_ip=client_address(request) or None
         )
 
 

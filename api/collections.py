@@ -261,7 +261,7 @@ def connect_signals() -> None:
 
     from api.models import Feed
     from cms.models import CalendarDay, CalendarYear
-    from cms.signals import records_changed
+    from core.signals import records_changed
     from disclosure.models import Classification, DisclosureDocumentPage
     from guides.models import BundleGuidePage, GuidePage
     from halls.models import Hall, Notice, Window

@@ -13,10 +13,16 @@ from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.http import client_address
+
 from .auth import request_terminal
 
 
 class FixedWindowThrottle(SimpleRateThrottle):
+    def get_ident(self, request) -> str:
+        """The client address as ``core.http`` defines it (the same as rate limits and lock-outs)."""
+        return client_address(request._request if hasattr(request, "_request") else request) or "unknown"
+
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True

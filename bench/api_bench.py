@@ -234,7 +234,7 @@ FEE = {"name": "工本费", "standard": "每证10元", "basis": "价费字〔202
 
 def bump_matters(pks: list[int]) -> None:
     """Tell the API that rows written without save() changed (bulk_create and update skip signals)."""
-    from cms.signals import records_changed
+    from core.signals import records_changed
     from matters.models import Matter
 
     records_changed.send(sender=Matter, pks=pks)

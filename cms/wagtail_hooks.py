@@ -11,8 +11,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from permissions.forms import HistoryReasonForm
-from permissions.history import SimpleHistoryViewSetMixin
+from core.forms import HistoryReasonForm
+from core.history import SimpleHistoryViewSetMixin
 
 from .calendar_entry import YearScheduleViewSet
 from .models import CalendarDay, CalendarYear, DayKind

@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from core.http import client_address
 from permissions.models import Department
 from permissions.validators import validate_credit_code
 
@@ -35,12 +36,6 @@ def valid_resident_id(value: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
     return "10X98765432"[total % 11] == value[17]
-
-
-def client_address(request) -> str:
-    """The client's address as the reverse proxy reports it (first hop), else the socket's."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:

@@ -17,8 +17,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from permissions.forms import HistoryReasonForm
-from permissions.history import SimpleHistoryViewSetMixin
+from core.forms import HistoryReasonForm
+from core.history import SimpleHistoryViewSetMixin
 from permissions.models import Department
 
 from .models import Classification, DisclosureDocumentPage, Facet, ReplyTemplate, Validity

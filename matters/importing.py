@@ -34,7 +34,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from cms.signals import records_changed
+from core.signals import records_changed
 from permissions.grants import deferred_grants, records_saved
 from permissions.models import Department
 from permissions.policy import policy_for

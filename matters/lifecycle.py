@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.signals import published
 
-from cms.signals import records_changed
+from core.signals import records_changed
 from permissions.models import LEVEL_RANK, Department
 
 from . import vocabularies as v

@@ -18,8 +18,9 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from permissions.forms import DepartmentOwnedForm, HistoryReasonForm
-from permissions.history import SimpleHistoryViewSetMixin
+from core.forms import HistoryReasonForm
+from core.history import SimpleHistoryViewSetMixin
+from permissions.forms import DepartmentOwnedForm
 from permissions.viewsets import DepartmentOwnedViewSet
 
 from . import importing, lifecycle

@@ -25,7 +25,8 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .history import SimpleHistoryCompareView, SimpleHistoryRevertView, SimpleHistoryView, SimpleHistoryViewSetMixin
+from core.history import SimpleHistoryCompareView, SimpleHistoryRevertView, SimpleHistoryView, SimpleHistoryViewSetMixin
+
 from .policy import policy_for
 
 # Having any of these on a record makes it visible in the admin.

@@ -16,9 +16,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.action_menu import PublishMenuItem, UnpublishMenuItem
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 
-from .forms import HistoryReasonForm
+from core.forms import HistoryReasonForm
+from core.history import SimpleHistoryViewSetMixin
+
 from .grants import remove_empty_department_sections
-from .history import SimpleHistoryViewSetMixin
 from .models import Department, Membership
 from .policy import owned_models, policy_for
 from .viewsets import PolicyBulkActionMixin

@@ -16,7 +16,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
-from cms.signals import records_changed
+from core.signals import records_changed
 
 from . import vocabulary
 

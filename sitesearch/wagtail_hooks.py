@@ -7,8 +7,8 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from permissions.forms import HistoryReasonForm
-from permissions.history import SimpleHistoryViewSetMixin
+from core.forms import HistoryReasonForm
+from core.history import SimpleHistoryViewSetMixin
 
 from .models import Synonym
 

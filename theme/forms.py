@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from permissions.forms import HistoryReasonForm
+from core.forms import HistoryReasonForm
 
 
 class PortalSettingsForm(HistoryReasonForm):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from permissions.history import SimpleHistoryViewSetMixin
+from core.history import SimpleHistoryViewSetMixin
 
 from .models import PortalSettings
 

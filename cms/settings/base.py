@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Our apps first so their templates override Wagtail's where they need to.
     "cms",
+    "core",
     "permissions",
     "matters",
     "guides",
@@ -212,6 +213,9 @@ GUARDIAN_MONKEY_PATCH_GROUP = False
 SIMPLE_HISTORY_REVERT_DISABLED = True  # revert goes through our own admin view, which records it
 
 # django-axes: lock an account+address pair after repeated failures.
+# Trusted reverse proxies in front of the app (core.http.client_address; DRF and axes agree).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -231,6 +235,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "NUM_PROXIES": PROXY_COUNT,
     # Anonymous clients per address, each terminal key, each signed-in user (api.throttling).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),

@@ -130,7 +130,7 @@ class _HistoryBase(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateVi
 class SimpleHistoryView(_HistoryBase):
     """Every version, newest first, with who, when, why and which fields changed."""
 
-    template_name = "permissions/history/index.html"
+    template_name = "core/history/index.html"
 
     def get_page_title(self):
         return f"修改历史：{self.object}"
@@ -159,7 +159,7 @@ class SimpleHistoryView(_HistoryBase):
 class SimpleHistoryCompareView(_HistoryBase):
     """Compare any two versions: ?old=<history id>&new=<history id> (new defaults to current)."""
 
-    template_name = "permissions/history/compare.html"
+    template_name = "core/history/compare.html"
 
     def get_page_title(self):
         return f"版本比较：{self.object}"
@@ -180,7 +180,7 @@ class RevertForm(forms.Form):
 class SimpleHistoryRevertView(_HistoryBase):
     """Put a record back to an earlier version; the revert is itself a recorded change."""
 
-    template_name = "permissions/history/revert.html"
+    template_name = "core/history/revert.html"
     permission_required = "change"
     any_permission_required = None
 

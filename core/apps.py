@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every layer shares and nothing owns: signals, the client address, history views."""
+
+    name = "core"
+    verbose_name = "公共基础"

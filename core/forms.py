@@ -1,0 +1,29 @@
+"""Forms shared by every app's admin."""
+
+from __future__ import annotations
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+
+
+class HistoryReasonForm(WagtailAdminModelForm):
+    """Asks why a history-tracked record is changed; the reason is stored with the change."""
+
+    change_reason = forms.CharField(
+        label="变更原因",
+        max_length=100,
+        help_text="将记入修改历史，例如“机构改革更名”“人员调整”。",
+    )
+
+    default_reason_on_create = "新建"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["change_reason"].required = False
+            self.fields["change_reason"].initial = self.default_reason_on_create
+
+    def save(self, commit: bool = True):
+        reason = self.cleaned_data.get("change_reason") or self.default_reason_on_create
+        self.instance._change_reason = reason
+        return super().save(commit=commit)
