@@ -1,20 +1,17 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class ApiConfig(AppConfig):
+    """The resource machine of /api/v1/: caching, sync and tombstones, throttling, the registry."""
+
     name = "api"
     verbose_name = "数据接口"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from permissions.policy import register_owned_model
+        from . import collections, departments  # noqa: F401  (departments: the API's own collection)
 
-        from .models import Feed, Terminal
-
-        # Before wagtail_hooks run, so Wagtail never builds a fallback policy for these models.
-        register_owned_model(Terminal)
-        register_owned_model(Feed)
-
-        from . import collections, schema  # noqa: F401  (schema registers the Api-Key scheme)
-
-        collections.connect_signals()
+        collections.connect()
+        # Every app's ``api.py`` registers its collections and endpoints (as admin.py does for Django's admin).
+        autodiscover_modules("api")

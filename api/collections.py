@@ -9,6 +9,10 @@ it, and the first request after it bumps the version.
 Tombstones: deletions and page withdrawals are written here as they happen; other
 withdrawals (a matter cancelled, a hall deactivated, a notice expired) are derived from the
 records themselves by each resource (``api.resources``).
+
+The API knows no domain: each domain's ``api.py`` registers its collections (``register``) and
+says which of its models feed them (``track``, ``track_pages``, ``track_revisions``,
+``track_records_changed``); ``connect`` (from ``ApiConfig.ready``) wires the shared signals once.
 """
 
 from __future__ import annotations
@@ -118,15 +122,17 @@ def prune(older_than: datetime.datetime) -> int:
     return Tombstone.objects.filter(at__lt=older_than).delete()[0]
 
 
-# ---- clock transitions ---------------------------------------------------------------------
+# ---- clock transitions (helpers for the domains' ``transitions``) ---------------------------
 
 
-def _earliest(*values):
+def earliest(*values):
+    """The earliest of the moments given, ignoring ``None`` (``None`` if there is none)."""
     values = [v for v in values if v is not None]
     return min(values) if values else None
 
 
-def _scheduled_revisions(model, now):
+def scheduled_revisions(model, now: datetime.datetime) -> datetime.datetime | None:
+    """The next approved go-live moment of a scheduled revision of ``model`` after ``now``."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Revision
 
@@ -138,39 +144,17 @@ def _scheduled_revisions(model, now):
     )
 
 
-def _page_transitions(model) -> Transitions:
+def page_transitions(model) -> Transitions:
+    """A page collection changes by the clock when a live page expires or a scheduled revision goes live."""
+
     def transitions(now):
         expiry = model.objects.live().filter(expire_at__gt=now).aggregate(t=Min("expire_at"))["t"]
-        return _earliest(expiry, _scheduled_revisions(model, now))
+        return earliest(expiry, scheduled_revisions(model, now))
 
     return transitions
 
 
-def _matter_transitions(now):
-    from matters.models import Matter
-
-    cancel = (
-        Matter.public_queryset()
-        .filter(planned_cancel_date__gt=timezone.localdate(now))
-        .aggregate(d=Min("planned_cancel_date"))["d"]
-    )
-    cancel_at = (
-        timezone.make_aware(datetime.datetime.combine(cancel, datetime.time.min)) if cancel is not None else None
-    )
-    return _earliest(cancel_at, _scheduled_revisions(Matter, now))
-
-
-def _notice_transitions(now):
-    from halls.models import Notice
-
-    active = Notice.objects.filter(is_active=True)
-    return _earliest(
-        active.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
-        active.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
-    )
-
-
-# ---- signals -------------------------------------------------------------------------------
+# ---- what feeds the collections -------------------------------------------------------------
 
 
 def _on_change(names: tuple[str, ...]):
@@ -198,29 +182,63 @@ def _on_m2m(names: tuple[str, ...]):
     return handler
 
 
-def _on_revision(sender, instance, raw=False, **kwargs):
-    """A draft or a scheduled revision: drafts are visible to scoped keys, schedules move the clock."""
-    if raw:
-        return
-    name = _REVISION_COLLECTIONS.get(instance.content_type_id) if _REVISION_COLLECTIONS else None
-    if name is None:
-        _load_revision_collections()
-        name = _REVISION_COLLECTIONS.get(instance.content_type_id)
-    if name:
-        bump(name)
+def track(model, names: tuple[str, ...], kind: str | None = None, m2m: Iterable[str] = ()) -> None:
+    """Saves and deletions of ``model`` (and changes of its ``m2m`` fields) bump ``names``.
+
+    With ``kind``, a deletion also leaves a tombstone of that kind for incremental sync.
+    """
+    uid = f"api-{model._meta.label}"
+    post_save.connect(_on_change(names), sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    if kind:
+        post_delete.connect(_on_delete(kind, names), sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+    else:
+        post_delete.connect(_on_change(names), sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+    for field in m2m:
+        m2m_changed.connect(
+            _on_m2m(names), sender=getattr(model, field).through, weak=False, dispatch_uid=f"{uid}-{field}"
+        )
 
 
-_REVISION_COLLECTIONS: dict[int, str] = {}
+_REVISION_MODELS: dict[type, str] = {}
+_REVISION_COLLECTIONS: dict[int, str] = {}  # content type id -> collection, filled on first use
 _PAGE_COLLECTIONS: dict[type, str] = {}
+_RECORDS_CHANGED: dict[type, tuple[str, ...]] = {}
 
 
-def _load_revision_collections() -> None:
-    from django.contrib.contenttypes.models import ContentType
+def track_revisions(model, name: str) -> None:
+    """A draft or a scheduled revision of ``model`` bumps ``name`` (drafts reach scoped keys, schedules move the clock)."""
+    _REVISION_MODELS[model] = name
+    _REVISION_COLLECTIONS.clear()
 
-    from matters.models import Matter
 
-    for model, name in [(Matter, "matters"), *_PAGE_COLLECTIONS.items()]:
-        _REVISION_COLLECTIONS[ContentType.objects.get_for_model(model).pk] = name
+def track_pages(model, name: str) -> None:
+    """A page model's collection: publishing revives, unpublishing and deleting bury, revisions bump."""
+    from wagtail.signals import page_published, page_unpublished
+
+    _PAGE_COLLECTIONS[model] = name
+    track_revisions(model, name)
+    page_published.connect(_on_page_published, sender=model, weak=False, dispatch_uid=f"api-pub-{name}")
+    page_unpublished.connect(_on_page_unpublished, sender=model, weak=False, dispatch_uid=f"api-unpub-{name}")
+    post_delete.connect(_on_delete(name, (name,)), sender=model, weak=False, dispatch_uid=f"api-del-{name}")
+
+
+def track_records_changed(model, names: tuple[str, ...]) -> None:
+    """Bulk writes of ``model`` announced with ``core.signals.records_changed`` bump ``names``."""
+    _RECORDS_CHANGED[model] = names
+
+
+def _revision_collection(content_type_id: int) -> str | None:
+    if not _REVISION_COLLECTIONS and _REVISION_MODELS:
+        from django.contrib.contenttypes.models import ContentType
+
+        for model, name in _REVISION_MODELS.items():
+            _REVISION_COLLECTIONS[ContentType.objects.get_for_model(model).pk] = name
+    return _REVISION_COLLECTIONS.get(content_type_id)
+
+
+def _on_revision(sender, instance, raw=False, **kwargs):
+    if not raw and (name := _revision_collection(instance.content_type_id)):
+        bump(name)
 
 
 def _on_page_published(sender, instance, **kwargs):
@@ -236,70 +254,15 @@ def _on_page_unpublished(sender, instance, **kwargs):
 
 
 def _on_records_changed(sender, pks, **kwargs):
-    from matters.models import Matter
-
-    if sender is Matter:
-        bump("matters")
+    if names := _RECORDS_CHANGED.get(sender):
+        bump(*names)
 
 
-def _connect(model, names: tuple[str, ...], kind: str | None = None, m2m: Iterable = ()) -> None:
-    uid = f"api-{model._meta.label}"
-    post_save.connect(_on_change(names), sender=model, weak=False, dispatch_uid=f"{uid}-save")
-    if kind:
-        post_delete.connect(_on_delete(kind, names), sender=model, weak=False, dispatch_uid=f"{uid}-delete")
-    else:
-        post_delete.connect(_on_change(names), sender=model, weak=False, dispatch_uid=f"{uid}-delete")
-    for field in m2m:
-        m2m_changed.connect(
-            _on_m2m(names), sender=getattr(model, field).through, weak=False, dispatch_uid=f"{uid}-{field}"
-        )
-
-
-def connect_signals() -> None:
+def connect() -> None:
+    """Wire the signals every collection shares (from ``ApiConfig.ready``)."""
     from wagtail.models import Revision
-    from wagtail.signals import page_published, page_unpublished
 
-    from api.models import Feed
-    from cms.models import CalendarDay, CalendarYear
     from core.signals import records_changed
-    from disclosure.models import Classification, DisclosureDocumentPage
-    from guides.models import BundleGuidePage, GuidePage
-    from halls.models import Hall, Notice, Window
-    from matters.models import Matter, MatterType, Term
-    from permissions.models import Department
 
-    register("departments", "部门")
-    register("categories", "分类")
-    register("matters", "事项", _matter_transitions)
-    register("guides", "办事指南", _page_transitions(GuidePage))
-    register("bundles", "“一件事”指南", _page_transitions(BundleGuidePage))
-    register("disclosure_documents", "政府信息公开文件", _page_transitions(DisclosureDocumentPage))
-    register("halls", "服务大厅")
-    register("windows", "窗口")
-    register("notices", "大厅公告", _notice_transitions)
-    register("workdays", "工作日历")
-    register("feeds", "数据订阅")
-
-    _connect(Department, ("departments",), kind="departments")
-    _connect(Term, ("categories",), kind="categories")
-    _connect(MatterType, ("categories",))
-    _connect(Matter, ("matters",), kind="matters")
-    _connect(Classification, ("disclosure_documents",))
-    _connect(Hall, ("halls",), kind="halls")
-    _connect(Window, ("windows",), kind="windows", m2m=("departments", "matters"))
-    _connect(Notice, ("notices",), kind="notices", m2m=("halls",))
-    _connect(CalendarYear, ("workdays",))
-    _connect(CalendarDay, ("workdays",))
-    _connect(Feed, ("feeds",), m2m=("departments", "halls", "terms", "matter_types", "classifications"))
     post_save.connect(_on_revision, sender=Revision, weak=False, dispatch_uid="api-revision")
     records_changed.connect(_on_records_changed, weak=False, dispatch_uid="api-records-changed")
-
-    for model, name in (
-        (GuidePage, "guides"),
-        (BundleGuidePage, "bundles"),
-        (DisclosureDocumentPage, "disclosure_documents"),
-    ):
-        _PAGE_COLLECTIONS[model] = name
-        page_published.connect(_on_page_published, sender=model, weak=False, dispatch_uid=f"api-pub-{name}")
-        page_unpublished.connect(_on_page_unpublished, sender=model, weak=False, dispatch_uid=f"api-unpub-{name}")
-        post_delete.connect(_on_delete(name, (name,)), sender=model, weak=False, dispatch_uid=f"api-del-{name}")

@@ -30,12 +30,11 @@ from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 
 from . import caching
-from .auth import TerminalKeyAuthentication
 from .models import Tombstone
 from .throttling import AnonThrottle, TerminalThrottle, UserThrottle
 
@@ -328,7 +327,8 @@ class ResourceViewSet(viewsets.GenericViewSet):
     """List and detail for one ``Resource`` with caching and sync; see the module docstring."""
 
     resource: Resource
-    authentication_classes = [TerminalKeyAuthentication, SessionAuthentication, TokenAuthentication]
+    # The terminals' keys first, then sessions and tokens (REST_FRAMEWORK in settings).
+    authentication_classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
     permission_classes = [ReadOnly]
     throttle_classes = [AnonThrottle, TerminalThrottle, UserThrottle]
     renderer_classes = [JSONRenderer]
@@ -514,7 +514,7 @@ def _list_serializer(record: type[serializers.Serializer]) -> type[serializers.S
 # {"page": ["页码 page必须……"]}: what DRF's ValidationError renders.
 FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
 
-_ERRORS = {
+ERROR_RESPONSES = {
     304: OpenApiResponse(description="未修改：If-None-Match 或 If-Modified-Since 与当前版本一致，无响应体。"),
     400: OpenApiResponse(FIELD_ERRORS, description="参数有误：以参数名为键，给出中文说明列表。"),
     401: OpenApiResponse(ErrorSerializer, description="接口密钥无效、已吊销或已过期。"),
@@ -544,7 +544,7 @@ def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
                 200: _list_serializer(record),
                 404: OpenApiResponse(ErrorSerializer, description="页码超出范围。"),
                 410: OpenApiResponse(ErrorSerializer, description="同步起点早于删除标记保留期，需要全量同步。"),
-                **_ERRORS,
+                **ERROR_RESPONSES,
             },
         )(listing)
     if own_retrieve is ResourceViewSet.retrieve:
@@ -557,7 +557,7 @@ def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
             responses={
                 200: record,
                 404: OpenApiResponse(ErrorSerializer, description="没有该记录，或它已删除、撤下、尚未公开。"),
-                **_ERRORS,
+                **ERROR_RESPONSES,
             },
         )(retrieve)
     return viewset
@@ -582,6 +582,5 @@ def register_source(source: str, resource: Resource) -> Resource:
 
 
 def resource_for_source(source: str) -> Resource:
-    from cms import api  # noqa: F401  (importing the router registers every resource)
-
+    """The resource a feed draws from (every domain's ``api.py`` has registered its own by now)."""
     return SOURCES[source]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-
 
 def only_public_api(endpoints):
     """Leave out Wagtail's admin API (/admin/api/…), which is not ours to document."""
@@ -25,21 +23,3 @@ def describe_identifiers(result, generator, request, public):
                 if parameter.get("in") == "path" and not parameter.get("description"):
                     parameter["description"] = PATH_PARAMETERS.get(parameter["name"], "")
     return result
-
-
-class TerminalKeyScheme(OpenApiAuthenticationExtension):
-    """Documents ``Authorization: Api-Key <key>`` (api.auth.TerminalKeyAuthentication)."""
-
-    target_class = "api.auth.TerminalKeyAuthentication"
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": (
-                "接口密钥：请求头 Authorization: Api-Key <密钥>（或 X-Api-Key: <密钥>）。"
-                "密钥在后台“数据接口 › 接入终端”发放。"
-            ),
-        }

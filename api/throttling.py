@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from core.http import client_address
 
-from .auth import request_terminal
+from .clients import request_client
 
 
 class FixedWindowThrottle(SimpleRateThrottle):
@@ -50,7 +50,7 @@ class AnonThrottle(FixedWindowThrottle):
     scope = "anon"
 
     def get_cache_key(self, request, view):
-        if request_terminal(request) is not None or request.user.is_authenticated:
+        if request_client(request) is not None or request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
@@ -59,16 +59,16 @@ class TerminalThrottle(FixedWindowThrottle):
     scope = "terminal"
 
     def get_cache_key(self, request, view):
-        terminal = request_terminal(request)
-        if terminal is None:
+        client = request_client(request)
+        if client is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": terminal.pk}
+        return self.cache_format % {"scope": self.scope, "ident": client.pk}
 
 
 class UserThrottle(FixedWindowThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
-        if request_terminal(request) is not None or not request.user.is_authenticated:
+        if request_client(request) is not None or not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}

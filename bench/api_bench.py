@@ -329,9 +329,9 @@ def build_database(n_matters: int) -> tuple[list[int], str]:
     from django.db import connection
     from django.utils import timezone
 
-    from api.models import Feed
     from matters.models import Matter
     from permissions.models import Department
+    from terminals.models import Feed
 
     t = time.perf_counter()
     call_command("migrate", verbosity=0)

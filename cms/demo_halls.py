@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from api.forms import fields_of_source
-from api.models import Feed, FeedSource, Scope, Terminal, TerminalKey, TerminalKind
-from api.terminals import sync_service_user
 from cms.demo_matters import HOURS, PLACES
 from halls.models import Hall, HallLevel, Notice, NoticeLevel, Window, WindowKind
 from matters.models import Matter
 from permissions.models import Department
+from terminals.forms import fields_of_source
+from terminals.models import Feed, FeedSource, Terminal, TerminalKey, TerminalKind
+from terminals.service import sync_service_user
 
 REASON = "演示数据"
 
@@ -249,7 +249,7 @@ TERMINALS = [
         TerminalKind.KIOSK,
         "gov_office",
         "city-center",
-        (Scope.SUBMIT_REQUESTS,),
+        ("submit_requests",),
         60,
         10,
         "中心信息科 周工 0999-8800016",
@@ -279,7 +279,7 @@ TERMINALS = [
         TerminalKind.DEPARTMENT_SYSTEM,
         "market",
         None,
-        (Scope.READ_DRAFTS, Scope.WRITE_MATTERS),
+        ("read_drafts", "write_matters"),
         1440,
         120,
         "市市场监管局信息中心 0999-8830011",

@@ -21,8 +21,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from api import collections, registry, scopes
+from api.page_content import Batch, absolute, expand_rich_text
 from api.resources import IdFilter, MomentFilter, Resource, register_source, resource_viewset
-from cms.api_support import Batch, absolute, expand_rich_text
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import department_ref
 
@@ -301,5 +302,13 @@ class DisclosureDocumentResource(Resource):
         return queryset
 
 
+SUBMIT_REQUESTS = scopes.register("submit_requests", "代群众提交政府信息公开申请")
 DISCLOSURE_DOCUMENTS = register_source("disclosure_documents", DisclosureDocumentResource())
 DisclosureDocumentViewSet = resource_viewset(DISCLOSURE_DOCUMENTS)
+
+collections.register("disclosure_documents", "政府信息公开文件", collections.page_transitions(DisclosureDocumentPage))
+collections.track(Classification, ("disclosure_documents",))
+collections.track_pages(DisclosureDocumentPage, "disclosure_documents")
+# Below /disclosure/, beside the request endpoint.
+registry.register_path("disclosure/requests/", DisclosureRequestCreateView.as_view(), name="disclosure-request-create")
+registry.register_viewset("disclosure/documents", DisclosureDocumentViewSet, basename="disclosure-document")

@@ -57,7 +57,7 @@ def _connect_calendar() -> None:
     ``calendar_changed`` is sent once after the commit of whatever changed the calendar; requests
     whose dates were estimated (预计) get the official ones, each change kept in their history.
     """
-    from cms.workdays import calendar_changed
+    from workdays.service import calendar_changed
 
     def refresh(sender, **kwargs):
         from .request_flow import recompute_all

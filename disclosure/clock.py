@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from cms import workdays
+from workdays import service as workdays
 
 from .request_models import Channel, FeeStatus, RequestStatus
 

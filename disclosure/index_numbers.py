@@ -34,7 +34,7 @@ def published_late(written: datetime.date, published: datetime.date) -> bool | N
 
     None when the calendar does not cover the years involved: unknown, never guessed.
     """
-    from cms.workdays import UncoveredYearError, working_days_between
+    from workdays.service import UncoveredYearError, working_days_between
 
     try:
         return working_days_between(written, published) > settings.DISCLOSURE_PUBLISH_WORKING_DAYS

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import Case, DateField, F, OuterRef, Subquery, When
 from django.utils import timezone
 
-from cms import workdays
 from permissions.models import Department
+from workdays import service as workdays
 
 from . import clock, fees, letters
 from .locking import retry_if_locked

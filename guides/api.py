@@ -4,7 +4,7 @@ A guide record names its matter(s) by reference only: the matter's elements (mat
 limits, fees ...) are at /api/v1/matters/, as on the portal a guide renders them from the
 matter. What only a guide has (``guides.blocks``) is given as plain JSON blocks: rich text as
 HTML, images and documents as URLs. Images, documents and pages named inside the blocks are
-read for the whole batch of records at once (``cms.api_support.Batch``).
+read for the whole batch of records at once (``api.page_content.Batch``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from api import collections, registry
+from api.page_content import Batch, absolute, expand_rich_text, one_of
 from api.resources import MomentFilter, Resource, register_source, resource_viewset
-from cms.api_support import Batch, absolute, expand_rich_text, one_of
 from matters.api import DepartmentRefSerializer, _term_condition
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
 from matters.models import Matter
@@ -525,3 +526,10 @@ GUIDES = register_source("guides", GuideResource())
 GuideViewSet = resource_viewset(GUIDES)
 BUNDLES = BundleResource()
 BundleViewSet = resource_viewset(BUNDLES)
+
+collections.register("guides", "办事指南", collections.page_transitions(GuidePage))
+collections.register("bundles", "“一件事”指南", collections.page_transitions(BundleGuidePage))
+collections.track_pages(GuidePage, "guides")
+collections.track_pages(BundleGuidePage, "bundles")
+registry.register_viewset("guides", GuideViewSet, basename="guide")
+registry.register_viewset("bundles", BundleViewSet, basename="bundle")

@@ -8,11 +8,14 @@ here from the records themselves.
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
-from django.db.models import DateTimeField, Prefetch, Q, QuerySet
+from django.db.models import DateTimeField, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from rest_framework import serializers
 
+from api import collections, registry
 from api.resources import Resource, UpdatedFilterSet, register_source, resource_viewset
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
@@ -281,3 +284,23 @@ class NoticeResource(Resource):
 
 NOTICES = register_source("notices", NoticeResource())
 NoticeViewSet = resource_viewset(NOTICES)
+
+
+def notice_transitions(now: datetime.datetime) -> datetime.datetime | None:
+    """Notices appear and disappear by the clock (their validity window)."""
+    active = Notice.objects.filter(is_active=True)
+    return collections.earliest(
+        active.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        active.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    )
+
+
+collections.register("halls", "服务大厅")
+collections.register("windows", "窗口")
+collections.register("notices", "大厅公告", notice_transitions)
+collections.track(Hall, ("halls",), kind="halls")
+collections.track(Window, ("windows",), kind="windows", m2m=("departments", "matters"))
+collections.track(Notice, ("notices",), kind="notices", m2m=("halls",))
+registry.register_viewset("halls", HallViewSet, basename="hall")
+registry.register_viewset("windows", WindowViewSet, basename="window")
+registry.register_viewset("notices", NoticeViewSet, basename="notice")

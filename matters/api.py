@@ -8,18 +8,21 @@ a write based on an outdated revision is refused with 409 and changes nothing.
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from wagtail.log_actions import log
 
-from api.auth import KeyScopePermission
-from api.models import Scope
+from api import collections, registry, scopes
+from api.clients import KeyScopePermission
 from api.resources import (
     MAX_ID,
     ErrorSerializer,
@@ -30,12 +33,14 @@ from api.resources import (
     document,
     register_source,
 )
-from permissions.api import PolicyPermission
+from permissions.drf import PolicyPermission
 from permissions.models import Department
 from permissions.policy import policy_for
 
 from . import standards
 from .models import Material, Matter, MatterType, Necessity
+
+WRITE_MATTERS = scopes.register("write_matters", "新建和修改本部门事项", acts_as_user=True)
 
 # ---- read: the public record -------------------------------------------------------------
 
@@ -484,7 +489,7 @@ class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
     resource = MATTERS
     owned_model = Matter
     permission_classes = [KeyScopePermission, PolicyPermission]
-    write_scope = Scope.WRITE_MATTERS
+    write_scope = WRITE_MATTERS
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update", "destroy"}:
@@ -593,3 +598,28 @@ class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
     def perform_destroy(self, instance):
         log(instance=instance, action="wagtail.delete", user=self.request.user)
         instance.delete()
+
+
+# ---- registration with the API --------------------------------------------------------------
+
+
+def matter_transitions(now: datetime.datetime) -> datetime.datetime | None:
+    """The matters collection changes by the clock at a planned cancellation or a scheduled go-live."""
+    cancel = (
+        Matter.public_queryset()
+        .filter(planned_cancel_date__gt=timezone.localdate(now))
+        .aggregate(d=Min("planned_cancel_date"))["d"]
+    )
+    cancel_at = (
+        timezone.make_aware(datetime.datetime.combine(cancel, datetime.time.min)) if cancel is not None else None
+    )
+    return collections.earliest(cancel_at, collections.scheduled_revisions(Matter, now))
+
+
+collections.register("matters", "事项", matter_transitions)
+collections.track(Matter, ("matters",), kind="matters")
+collections.track_revisions(Matter, "matters")
+collections.track_records_changed(Matter, ("matters",))
+registry.register_viewset("matters", MatterViewSet, basename="matter")
+
+from . import api_reference  # noqa: E402, F401  (registers categories, matter types and statistics)

@@ -11,9 +11,9 @@ from django.db.models import DateTimeField, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 
-from api import caching
+from api import caching, collections, registry
 from api.models import CollectionVersion
-from api.resources import _ERRORS, Resource, ResourceViewSet, UpdatedFilterSet, dumps, resource_viewset
+from api.resources import ERROR_RESPONSES, Resource, ResourceViewSet, UpdatedFilterSet, dumps, resource_viewset
 
 from . import stats
 from .api import DepartmentRefSerializer
@@ -254,7 +254,7 @@ class StatsViewSet(viewsets.ViewSet):
         "分全部、按层级、按部门给出。一个文档（不分页）；带 ETag，事项或部门变化时才变化。",
         responses={
             200: StatsSerializer,
-            **{code: response for code, response in _ERRORS.items() if code != 400},
+            **{code: response for code, response in ERROR_RESPONSES.items() if code != 400},
         },
     )
     def list(self, request, *args, **kwargs):
@@ -266,3 +266,11 @@ class StatsViewSet(viewsets.ViewSet):
             body = dumps(StatsSerializer(stats_document()).data)
             caching.store_body(state, body)
         return caching.json_response(body, state)
+
+
+collections.register("categories", "分类")
+collections.track(Term, ("categories",), kind="categories")
+collections.track(MatterType, ("categories",))
+registry.register_viewset("categories", CategoryViewSet, basename="category")
+registry.register_viewset("matter-types", MatterTypeViewSet, basename="matter-type")
+registry.register_viewset("stats", StatsViewSet, basename="stats")

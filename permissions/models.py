@@ -216,23 +216,29 @@ class DepartmentOwned(models.Model):
         abstract = True
 
 
-def object_permission_models(model: type[models.Model], label: str, module: str) -> tuple[type, type]:
+def object_permission_models(
+    model: type[models.Model], label: str, module: str, table_prefix: str | None = None
+) -> tuple[type, type]:
     """guardian's direct-foreign-key permission models for an owned model (fast object checks).
 
     Call at module level of the model's own module (``module=__name__``) and bind the two
-    results to module-level names so Django's migrations see them.
+    results to module-level names so Django's migrations see them. ``table_prefix`` keeps the
+    tables of a model that moved to another app (``<prefix>userobjectpermission`` …).
     """
+
+    def meta(kind: str, base) -> type:
+        options = {"verbose_name": f"{label}{kind}", "verbose_name_plural": f"{label}{kind}"}
+        if table_prefix:
+            options["db_table"] = f"{table_prefix}{'user' if kind == '用户授权' else 'group'}objectpermission"
+        return type("Meta", (base.Meta,), options)
+
     user_model = type(
         f"{model.__name__}UserObjectPermission",
         (UserObjectPermissionBase,),
         {
             "__module__": module,
             "content_object": models.ForeignKey(model, on_delete=models.CASCADE),
-            "Meta": type(
-                "Meta",
-                (UserObjectPermissionBase.Meta,),
-                {"verbose_name": f"{label}用户授权", "verbose_name_plural": f"{label}用户授权"},
-            ),
+            "Meta": meta("用户授权", UserObjectPermissionBase),
         },
     )
     group_model = type(
@@ -241,11 +247,7 @@ def object_permission_models(model: type[models.Model], label: str, module: str)
         {
             "__module__": module,
             "content_object": models.ForeignKey(model, on_delete=models.CASCADE),
-            "Meta": type(
-                "Meta",
-                (GroupObjectPermissionBase.Meta,),
-                {"verbose_name": f"{label}用户组授权", "verbose_name_plural": f"{label}用户组授权"},
-            ),
+            "Meta": meta("用户组授权", GroupObjectPermissionBase),
         },
     )
     return user_model, group_model

@@ -31,16 +31,21 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Our apps first so their templates override Wagtail's where they need to.
+    # site
     "cms",
-    "core",
-    "permissions",
-    "matters",
-    "guides",
-    "disclosure",
-    "halls",
-    "api",
-    "sitesearch",
     "theme",
+    # domains
+    "terminals",
+    "guides",
+    "halls",
+    "disclosure",
+    "matters",
+    # framework
+    "sitesearch",
+    "api",
+    "workdays",
+    "permissions",
+    "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -226,10 +231,11 @@ AXES_VERBOSE = False
 # Django REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "terminals.auth.TerminalKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["permissions.api.PolicyPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["permissions.drf.PolicyPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from api.models import Scope, Terminal, TerminalKind
-from api.terminals import issue_key, sync_service_user
+from api.scopes import READ_DRAFTS
+from matters.api import WRITE_MATTERS
+from terminals.models import Terminal, TerminalKind
+from terminals.service import issue_key, sync_service_user
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def department_system(world):
     return make_terminal(
         world.dept_a,
         kind=TerminalKind.DEPARTMENT_SYSTEM,
-        scopes=[Scope.WRITE_MATTERS, Scope.READ_DRAFTS],
+        scopes=[WRITE_MATTERS.value, READ_DRAFTS.value],
         name="甲局业务系统",
     )
 

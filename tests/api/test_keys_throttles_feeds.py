@@ -8,9 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from api.models import Feed, Terminal, TerminalKey
-from api.terminals import revoke_keys, rotate_keys
 from api.throttling import AnonThrottle, TerminalThrottle
+from terminals.models import Feed, Terminal, TerminalKey
+from terminals.service import revoke_keys, rotate_keys
 from tests.factories import MatterFactory
 
 from .conftest import key_header, make_terminal
@@ -215,7 +215,7 @@ class TestFeeds:
 
 @pytest.mark.django_db
 def test_stale_terminal_listing_follows_polling(api, world):
-    from api.terminals import stale_terminals
+    from terminals.service import stale_terminals
 
     terminal, key = make_terminal(world.dept_a)
     assert terminal in stale_terminals(Terminal.objects.all())

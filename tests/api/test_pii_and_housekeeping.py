@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from api.models import Tombstone
-from cms.api import router
+from api.registry import router
 from tests.disclosure.requests_helpers import make_request
 
 PII = ("张三丰", "110101199003071234", "13812345678", "湖滨路18号", "zhang@example.cn")

@@ -8,8 +8,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from api.models import Feed
 from disclosure.models import DisclosureDocumentPage, DocumentAttachment, Facet
+from terminals.models import Feed
 from tests.disclosure.conftest import classification, make_document
 from tests.disclosure.requests_helpers import make_request
 

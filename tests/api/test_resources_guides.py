@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from api.models import Feed
 from matters import lifecycle
+from terminals.models import Feed
 from tests.factories import MatterFactory, term
 from tests.guides.conftest import make_bundle, make_guide, publish_change
 

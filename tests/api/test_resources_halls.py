@@ -9,9 +9,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from api.models import Feed
 from halls.models import Notice, Window
 from matters import lifecycle
+from terminals.models import Feed
 from tests.factories import DepartmentFactory, MatterFactory
 
 from .resources_helpers import (

@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from cms.models import CalendarDay
 from matters import lifecycle
 from matters.models import MatterType, Term
 from tests.factories import DepartmentFactory, MatterFactory, term
+from workdays.models import CalendarDay
 
 from .resources_helpers import (
     assert_not_found_in_chinese,

@@ -7,8 +7,9 @@ import json
 import pytest
 from wagtail.models import ModelLogEntry, Revision
 
-from api.models import Scope, TerminalKind
+from api.scopes import READ_DRAFTS
 from matters.models import Matter
+from terminals.models import TerminalKind
 from tests.factories import MatterFactory
 
 from .conftest import key_header, make_terminal
@@ -178,7 +179,7 @@ class TestUpdate:
         assert Matter.objects.get(pk=matter.pk).department == world.dept_a
 
     def test_a_key_without_the_write_scope_cannot_write(self, api, world):
-        _terminal, key = make_terminal(world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[Scope.READ_DRAFTS])
+        _terminal, key = make_terminal(world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[READ_DRAFTS.value])
         matter = world.matters["own"]
         response = api.patch(
             detail(matter), {"revision": matter.latest_revision_id, "name": "x"}, format="json", **key_header(key)

@@ -315,7 +315,7 @@ def test_a_reply_certainly_inside_the_period_is_on_time_whatever_the_new_year_br
     assert rate["on_time"] == 1 and rate["provisional"]
     # The notice gives 1-4 January off as well and a make-up Saturday: the due date moves, still on time.
     client.force_login(world.users["sysadmin"])
-    from tests.cms.test_workdays import NOTICE_2027
+    from tests.workdays.test_workdays import NOTICE_2027
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/calendar-entry/", {**NOTICE_2027, "new_year_off": "1月1日至4日"})
@@ -342,7 +342,7 @@ def test_an_online_request_on_new_years_day_2027_is_received_on_the_estimated_ne
     flow.close(closed, world.users["owner"])
     on_day(D(2027, 1, 20))
     client.force_login(world.users["disclosure"])
-    from tests.cms.test_workdays import NOTICE_2027
+    from tests.workdays.test_workdays import NOTICE_2027
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/calendar-entry/", {**NOTICE_2027, "new_year_off": "1月1日至4日"})

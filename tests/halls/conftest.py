@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from api.models import Feed, Terminal
 from halls.models import Hall, Notice, Window
 from permissions.roles import DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR
+from terminals.models import Feed, Terminal
 
 from ..conftest import make_user
 from ..factories import DepartmentFactory

@@ -18,8 +18,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from api.models import Feed, Terminal
 from halls.models import Hall, Notice, Window
+from terminals.models import Feed, Terminal
 
 from ..helpers import form_post_data
 
@@ -129,8 +129,8 @@ def edit_data(model: str, record, user) -> dict:
 
 
 def _form_class(model: str):
-    from api.wagtail_hooks import FeedViewSet, TerminalViewSet
     from halls.wagtail_hooks import HallViewSet, NoticeViewSet, WindowViewSet
+    from terminals.viewsets import FeedViewSet, TerminalViewSet
 
     viewsets = {
         "hall": HallViewSet,

@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from api.models import Feed, Terminal, TerminalKey
 from cms.demo_halls import DEMO_API_KEYS, load_halls
 from cms.management.commands.load_demo import Command
 from halls.models import Hall, Notice, Window
 from halls.wagtail_hooks import NoticeState
 from permissions.models import Membership
+from terminals.models import Feed, Terminal, TerminalKey
 
 from ..factories import MatterFactory
 

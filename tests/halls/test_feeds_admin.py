@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from api.feed_fields import available_fields
-from api.models import Feed
+from terminals.feed_fields import available_fields
+from terminals.models import Feed
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_feed_rejects_a_field_the_source_does_not_have(client, hall_world):
 
 def test_feed_rejects_a_field_of_another_source(client, hall_world, monkeypatch):
     """A field valid for one source (offered in its group) is refused for another, by name."""
-    from api import forms
+    from terminals import forms
 
     catalogue = {"matters": [("id", "编号"), ("name", "事项名称")], "notices": [("id", "编号"), ("title", "标题")]}
     monkeypatch.setattr(forms, "available_fields", lambda source: catalogue.get(source, []))

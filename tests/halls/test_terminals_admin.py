@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from api import terminals
-from api.models import Terminal, TerminalKey
-from api.wagtail_hooks import TerminalViewSet
 from permissions.models import Membership
 from permissions.policy import policy_for
+from terminals import service as terminals
+from terminals.models import Terminal, TerminalKey
+from terminals.viewsets import TerminalViewSet
 
 from ..helpers import form_post_data
 
@@ -192,7 +192,7 @@ def test_only_who_may_create_in_the_department_grants_member_scopes(client, hall
 def test_deactivating_a_terminal_keeps_its_keys_but_they_stop_working(hall_world):
     from rest_framework.test import APIRequestFactory
 
-    from api.auth import TerminalKeyAuthentication
+    from terminals.auth import TerminalKeyAuthentication
 
     terminal = hall_world.records[("terminal", "own")]
     key = terminals.issue_key(terminal, "密钥")

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-from api.models import Terminal
 from cms import demo_data
 from cms.demo_catalog import load_catalog
 from cms.demo_disclosure import load_disclosure
@@ -30,6 +29,7 @@ from permissions.grants import (
 )
 from permissions.models import Department, Membership
 from sitesearch.demo import load_synonyms
+from terminals.models import Terminal
 from theme.demo import load_portal_settings
 
 REASON = "演示数据"

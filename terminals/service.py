@@ -20,13 +20,12 @@ from django.db import transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
+from api import scopes
 from permissions.models import Membership
 from permissions.roles import Role
 
-from .models import Scope, Terminal, TerminalKey
+from .models import Terminal, TerminalKey
 
-# Scopes that act as a department member (through the terminal's service user).
-SERVICE_USER_SCOPES = frozenset({Scope.READ_DRAFTS, Scope.WRITE_MATTERS})
 # A terminal is stale after this many expected intervals without a request.
 STALE_AFTER_INTERVALS = 3
 SERVICE_USER_REASON = "接入终端授权范围变更"
@@ -41,7 +40,7 @@ def needs_service_user(terminal: Terminal) -> bool:
         terminal.pk
         and terminal.is_active
         and terminal.department_id
-        and SERVICE_USER_SCOPES.intersection(terminal.scopes or [])
+        and scopes.user_scopes().intersection(terminal.scopes or [])
     )
 
 
@@ -49,7 +48,7 @@ def needs_service_user(terminal: Terminal) -> bool:
 def sync_service_user(terminal: Terminal):
     """Make the terminal's service user match the terminal; returns it, or None when it needs none.
 
-    Active, with a department and a scope of ``SERVICE_USER_SCOPES``: the user exists, is
+    Active, with a department and a scope of ``scopes.user_scopes()``: the user exists, is
     active, cannot log in with a password, is not staff, and is an owner of the terminal's
     department only. Otherwise an existing service user is deactivated and loses its memberships.
     Memberships are saved one by one so their signals put the user in the right role groups.

@@ -1,4 +1,4 @@
-"""The API router: every endpoint under /api/v1/ is registered here, plus the working-day calendar views."""
+"""The working-day calendar's endpoints: due dates, single days and a year's schedule (工作日历)."""
 
 from __future__ import annotations
 
@@ -17,39 +17,13 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from api import caching
-from api.feeds import FeedViewSet
-from api.resources import _ERRORS, ResourceViewSet, dumps
-from disclosure.api import DisclosureDocumentViewSet
-from guides.api import BundleViewSet, GuideViewSet
-from halls.api import HallViewSet, NoticeViewSet, WindowViewSet
-from matters.api import MatterViewSet
-from matters.api_reference import CategoryViewSet, MatterTypeViewSet, StatsViewSet
-from permissions.api_departments import DepartmentViewSet
+from api import caching, collections, registry
+from api.resources import ERROR_RESPONSES, ResourceViewSet, dumps
 
-from . import workdays
-from .models import CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR
-
-router = DefaultRouter()
-router.register("departments", DepartmentViewSet, basename="department")
-router.register("categories", CategoryViewSet, basename="category")
-router.register("matter-types", MatterTypeViewSet, basename="matter-type")
-router.register("matters", MatterViewSet, basename="matter")
-router.register("stats", StatsViewSet, basename="stats")
-router.register("guides", GuideViewSet, basename="guide")
-router.register("bundles", BundleViewSet, basename="bundle")
-# Below /disclosure/, beside the request endpoint (api/v1/disclosure/requests/, in cms/urls.py).
-router.register("disclosure/documents", DisclosureDocumentViewSet, basename="disclosure-document")
-router.register("halls", HallViewSet, basename="hall")
-router.register("windows", WindowViewSet, basename="window")
-router.register("notices", NoticeViewSet, basename="notice")
-router.register("feeds", FeedViewSet, basename="feed")
-
-
-# ---- the working-day calendar (工作日历) -----------------------------------------------------
+from . import service as workdays
+from .models import CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, CalendarDay, CalendarYear
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -289,7 +263,7 @@ class WorkdaysViewSet(viewsets.ViewSet):
         responses={
             200: WorkdaysYearSerializer,
             400: _ERROR_RESPONSE,
-            **{code: response for code, response in _ERRORS.items() if code != 400},
+            **{code: response for code, response in ERROR_RESPONSES.items() if code != 400},
         },
     )
     def list(self, request: Request) -> Response:
@@ -313,4 +287,10 @@ class WorkdaysViewSet(viewsets.ViewSet):
         return caching.json_response(body, state)
 
 
-router.register("workdays", WorkdaysViewSet, basename="workdays")
+collections.register("workdays", "工作日历")
+collections.track(CalendarYear, ("workdays",))
+collections.track(CalendarDay, ("workdays",))
+# Before the router's workdays/ routes, so its patterns cannot shadow these.
+registry.register_path("workdays/due-date", DueDateView.as_view(), name="workdays-due-date")
+registry.register_path("workdays/is-working-day", WorkingDayView.as_view(), name="workdays-is-working-day")
+registry.register_viewset("workdays", WorkdaysViewSet, basename="workdays")

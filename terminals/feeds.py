@@ -14,11 +14,10 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 
-from . import caching
-from .auth import request_terminal
-from .models import Feed
-from .resources import (
-    _ERRORS,
+from api import caching
+from api.clients import request_client
+from api.resources import (
+    ERROR_RESPONSES,
     LIST_PARAMETERS,
     ErrorSerializer,
     ListParams,
@@ -30,6 +29,8 @@ from .resources import (
     dumps,
     resource_for_source,
 )
+
+from .models import Feed
 
 
 class FeedSerializer(serializers.ModelSerializer):
@@ -96,7 +97,7 @@ class FeedDataSerializer(serializers.Serializer):
 
 
 @document
-class FeedViewSet(ResourceViewSet):
+class FeedResourceViewSet(ResourceViewSet):
     """数据订阅：运营人员在后台定义的低代码数据接口。"""
 
     resource = FEEDS
@@ -112,7 +113,7 @@ class FeedViewSet(ResourceViewSet):
             200: FeedDataSerializer,
             404: OpenApiResponse(ErrorSerializer, description="没有该订阅，或它已停用。"),
             410: OpenApiResponse(ErrorSerializer, description="同步起点早于删除标记保留期，需要全量同步。"),
-            **_ERRORS,
+            **ERROR_RESPONSES,
         },
     )
     def retrieve(self, request, *args, **kwargs):
@@ -124,7 +125,7 @@ class FeedViewSet(ResourceViewSet):
         )
         if feed is None:
             raise exceptions.NotFound(f"没有标识为“{slug}”的数据订阅，或它已停用。")
-        if feed.requires_key and request_terminal(request) is None:
+        if feed.requires_key and request_client(request) is None:
             raise exceptions.NotAuthenticated("该数据订阅需要接口密钥：请在 Authorization 头中提供“Api-Key <密钥>”。")
         source: Resource = resource_for_source(feed.source)
         self.resource = source

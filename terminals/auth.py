@@ -12,15 +12,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework_api_key.permissions import KeyParser
 
+from api import scopes
 from core.http import client_address
 
-from .models import Scope, Terminal, TerminalKey
+from .models import Terminal, TerminalKey
 
 SEEN_EVERY_SECONDS = 60
-USER_SCOPES = {Scope.READ_DRAFTS, Scope.WRITE_MATTERS}
 
 
 class _Parser(KeyParser):
@@ -55,7 +54,7 @@ class TerminalKeyAuthentication(authentication.BaseAuthentication):
         terminal = api_key.terminal
         _mark_seen(terminal, request)
         user = terminal.service_user
-        if user is None or not user.is_active or not (USER_SCOPES & set(terminal.scopes or [])):
+        if user is None or not user.is_active or not (scopes.user_scopes() & set(terminal.scopes or [])):
             user = AnonymousUser()
         return user, api_key
 
@@ -66,16 +65,3 @@ class TerminalKeyAuthentication(authentication.BaseAuthentication):
 def request_terminal(request) -> Terminal | None:
     auth = getattr(request, "auth", None)
     return auth.terminal if isinstance(auth, TerminalKey) else None
-
-
-class KeyScopePermission(BasePermission):
-    """A key writes only with the scope the view names (``write_scope``); reads need none."""
-
-    message = "该接口密钥没有写入数据的授权范围，请联系平台管理员。"
-
-    def has_permission(self, request, view) -> bool:
-        terminal = request_terminal(request)
-        if terminal is None or request.method in SAFE_METHODS:
-            return True
-        scope = getattr(view, "write_scope", None)
-        return scope is not None and terminal.has_scope(scope)

@@ -17,7 +17,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
@@ -36,7 +35,7 @@ from permissions.viewsets import (
     guard_instance,
 )
 
-from . import terminals
+from . import service as terminals
 from .forms import FeedForm, TerminalForm, feed_url, scope_labels
 from .models import Feed, FeedSource, Terminal, TerminalKind
 
@@ -54,7 +53,7 @@ def _actor(user) -> str:
 class KeyIssuedView(WagtailAdminTemplateMixin, TemplateView):
     """Shows a key just issued. Rendered directly by the POST that issued it, never stored."""
 
-    template_name = "api/admin/key_issued.html"
+    template_name = "terminals/admin/key_issued.html"
     page_title = "接口密钥"
     header_icon = "key"
 
@@ -132,7 +131,7 @@ class TerminalEditView(PolicyGuardMixin, generic.EditView):
     """Edit; the page lists the keys with rotate and revoke buttons (separate POST forms)."""
 
     instance_actions = ("change",)
-    template_name = "api/admin/terminal_edit.html"
+    template_name = "terminals/admin/terminal_edit.html"
     rotate_url_name = None
     revoke_url_name = None
 
@@ -348,11 +347,6 @@ class DataInterfaceGroup(ViewSetGroup):
     items = (TerminalViewSet, FeedViewSet)
 
 
-@hooks.register("register_admin_viewset")
-def register_api_viewsets():
-    return DataInterfaceGroup()
-
-
 # ---- dashboard -----------------------------------------------------------------------------------------
 
 
@@ -360,7 +354,7 @@ class StaleTerminalsPanel(Component):
     """Dashboard: active terminals the user manages that have stopped polling."""
 
     name = "stale_terminals"
-    template_name = "api/admin/stale_terminals_panel.html"
+    template_name = "terminals/admin/stale_terminals_panel.html"
     order = 60
 
     def __init__(self, request, stale):
@@ -380,8 +374,8 @@ class StaleTerminalsPanel(Component):
         }
 
 
-@hooks.register("construct_homepage_panels")
-def add_stale_terminals_panel(request, panels):
+def add_stale_terminals_panel(request, panels) -> None:
+    """The dashboard panel of stale terminals, for users who manage terminals."""
     policy = policy_for(Terminal)
     if not policy.user_has_any_permission(request.user, MANAGE_ACTIONS):
         return

@@ -8,22 +8,18 @@ the package still says so, so a changed package shows up here and not as a wrong
 from __future__ import annotations
 
 import datetime
-import importlib
 import json
 import re
-from types import SimpleNamespace
 
 import chinese_calendar
 import pytest
-from django.apps import apps as global_apps
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cms import workdays
-from cms.models import CalendarDay, CalendarYear, DayKind
 from permissions.roles import DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR
+from workdays import service as workdays
+from workdays.models import CalendarDay, CalendarYear, DayKind
 
 from ..conftest import make_user
 
@@ -449,7 +445,7 @@ def test_the_disclosure_office_has_the_calendar_permissions():
     user = make_user("calendar_editor", global_role=DISCLOSURE_EDITOR)
     for model in ("calendarday", "calendaryear"):
         for action in ("add", "change", "delete", "view"):
-            assert user.has_perm(f"cms.{action}_{model}")
+            assert user.has_perm(f"workdays.{action}_{model}")
 
 
 def test_disclosure_editor_lists_and_creates_days_and_history_records_the_user(client):
@@ -523,27 +519,6 @@ def test_a_department_owner_cannot_use_the_calendar_admin(client, world):
 def test_the_system_administrator_can_use_the_calendar_admin(client):
     client.force_login(make_user("root_admin", global_role=SYSTEM_ADMINISTRATOR))
     assert client.get(reverse("calendar-days:add")).status_code == 200
-
-
-def test_the_permission_migration_gives_existing_groups_the_calendar_permissions():
-    migration = importlib.import_module("cms.migrations.0005_calendar_permissions")
-    calendar_perms = Permission.objects.filter(content_type__app_label="cms", codename__contains="calendar")
-    groups = Group.objects.filter(name__in=[DISCLOSURE_EDITOR.name, SYSTEM_ADMINISTRATOR.name])
-    assert groups.count() == 2
-    for group in groups:
-        group.permissions.remove(*calendar_perms)
-        assert not group.permissions.filter(codename__contains="calendar").exists()
-    editor = SimpleNamespace(connection=SimpleNamespace(alias="default"))
-    # As `migrate` runs it on an existing database: with the historical (migration-state) apps.
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    state_apps = MigrationExecutor(connection).loader.project_state(("cms", "0005_calendar_permissions")).apps
-    migration.grant_calendar_permissions(state_apps, editor)
-    for group in groups:
-        assert group.permissions.filter(codename__contains="calendar").count() == 8
-    migration.grant_calendar_permissions(global_apps, editor)  # and with the real apps, idempotently
-    assert global_apps.get_app_config("cms").models_module is not None  # left as it was
 
 
 def test_the_menu_shows_the_calendar_only_to_those_who_keep_it(client, world):
@@ -632,7 +607,7 @@ NOTICE_2027 = {
 
 
 def test_parsing_dates_as_the_notice_writes_them():
-    from cms.calendar_entry import DateListError, format_dates, parse_dates
+    from workdays.views import DateListError, format_dates, parse_dates
 
     assert parse_dates("1月1日（周五）至3日（周日）放假调休", 2027) == span(D(2027, 1, 1), D(2027, 1, 3))
     assert parse_dates("12月31日至1月2日", 2023, december_is_previous=True) == span(D(2022, 12, 31), D(2023, 1, 2))

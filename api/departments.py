@@ -1,7 +1,7 @@
 """The read API's department tree: /api/v1/departments/ (active departments).
 
-Kept apart from ``permissions.api``: DRF imports that module while its own views are being
-defined (it is the default permission class), so it must not import the API machine.
+Departments belong to the framework (``permissions``), so the API serves them itself; every
+domain's records refer to them by these ids.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
-from api.resources import IdFilter, Resource, UpdatedFilterSet, resource_viewset
+from permissions.models import Department, DepartmentLevel
 
-from .models import Department, DepartmentLevel
+from . import collections, registry
+from .resources import IdFilter, Resource, UpdatedFilterSet, resource_viewset
 
 
 class DepartmentRecordSerializer(serializers.Serializer):
@@ -71,3 +72,7 @@ class DepartmentResource(Resource):
 
 DEPARTMENTS = DepartmentResource()
 DepartmentViewSet = resource_viewset(DEPARTMENTS)
+
+collections.register("departments", "部门")
+collections.track(Department, ("departments",), kind="departments")
+registry.register_viewset("departments", DepartmentViewSet, basename="department")

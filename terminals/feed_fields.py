@@ -5,6 +5,6 @@ from __future__ import annotations
 
 def available_fields(source: str) -> list[tuple[str, str]]:
     """(field name, Chinese label) pairs a feed of this source may include, in display order."""
-    from .resources import resource_for_source
+    from api.resources import resource_for_source
 
     return resource_for_source(source).field_choices()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from api import scopes as api_scopes
 from permissions.forms import DepartmentOwnedModelForm, group_choices
 from permissions.policy import policy_for
 
 from .feed_fields import available_fields
-from .models import FeedSource, Scope, Terminal
-from .terminals import SERVICE_USER_SCOPES
+from .models import FeedSource, Terminal
 
 # How a feed may be ordered: (value stored on the feed, label).
 FEED_ORDERINGS = [
@@ -33,7 +33,7 @@ class TerminalForm(DepartmentOwnedModelForm):
 
     scopes = forms.MultipleChoiceField(
         label="授权范围",
-        choices=Scope.choices,
+        choices=api_scopes.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="读取公开数据无需授权。勾选“读取未发布事项”或“修改事项”时，终端以本部门内容维护员的身份访问接口。",
@@ -58,14 +58,14 @@ class TerminalForm(DepartmentOwnedModelForm):
         cleaned = super().clean()
         department = cleaned.get("department")
         scopes = set(cleaned.get("scopes") or [])
-        privileged = scopes & SERVICE_USER_SCOPES
+        privileged = scopes & api_scopes.user_scopes()
         unchanged = department is not None and department.pk == self._original_department_id
         if privileged and department is not None and self.for_user is not None:
             if unchanged and privileged <= self._original_scopes:
                 return cleaned
             allowed = policy_for(Terminal).departments_for_action(self.for_user, "add")
             if not allowed.filter(pk=department.pk).exists():
-                labels = "、".join(str(Scope(s).label) for s in sorted(privileged))
+                labels = api_scopes.labels(sorted(privileged))
                 self.add_error(
                     "scopes",
                     f"授权“{labels}”后，终端将以{department.name}内容维护员的身份访问接口；"
@@ -79,11 +79,11 @@ class SourceFieldsWidget(forms.CheckboxSelectMultiple):
     of the source chosen in the form (and disables the others, so they are not submitted).
     Without the script every group shows and the form still validates by source."""
 
-    template_name = "api/admin/source_fields_widget.html"
+    template_name = "terminals/admin/source_fields_widget.html"
     source_field = "source"
 
     class Media:
-        js = ["api/admin/feed_form.js"]
+        js = ["terminals/admin/feed_form.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -172,4 +172,4 @@ def feed_url(feed) -> str:
 
 
 def scope_labels(scopes) -> str:
-    return "、".join(str(Scope(s).label) for s in scopes or [] if s in Scope.values) or "仅公开数据"
+    return api_scopes.labels(scopes)

@@ -35,7 +35,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from . import workdays
+from . import service as workdays
 from .models import WEEKDAY_NAMES, CalendarDay, CalendarYear, DayKind
 
 # (field prefix, the name used in the notice and on the rows)
@@ -49,7 +49,7 @@ FESTIVALS = (
     ("national", "国庆节"),
 )
 MAX_BLOCK_DAYS = 15
-REQUIRED_PERMISSIONS = ("cms.add_calendarday", "cms.change_calendarday", "cms.delete_calendarday")
+REQUIRED_PERMISSIONS = ("workdays.add_calendarday", "workdays.change_calendarday", "workdays.delete_calendarday")
 
 _NOTES = re.compile(r"[（(][^）)]*[）)]")  # （周五）, （农历腊月二十八、周日）
 _SEPARATORS = re.compile(r"[、，,；;\s]+|和|及")
@@ -269,12 +269,12 @@ def save_year(user, year: int, source: str, note: str, days: dict, reason: str =
 
 
 def may_enter(user) -> bool:
-    return all(user.has_perm(p) for p in REQUIRED_PERMISSIONS) and user.has_perm("cms.change_calendaryear")
+    return all(user.has_perm(p) for p in REQUIRED_PERMISSIONS) and user.has_perm("workdays.change_calendaryear")
 
 
 class YearScheduleView(WagtailAdminTemplateMixin, FormView):
     form_class = YearScheduleForm
-    template_name = "cms/admin/calendar_year_entry.html"
+    template_name = "workdays/admin/calendar_year_entry.html"
     page_title = "按通知录入年度节假日安排"
     header_icon = "date"
 

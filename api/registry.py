@@ -1,0 +1,39 @@
+"""Where domains offer their endpoints to the API, the way Wagtail's ``register_snippet`` works.
+
+A domain's ``api.py`` (imported by ``ApiConfig.ready()`` through ``autodiscover_modules``) calls
+``register_viewset`` for its collections below ``/api/v1/`` and ``register_path`` for plain views
+that must come before the router's patterns. The API itself knows no domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, path
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+_paths: list[URLPattern] = []
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    prefix: str
+    basename: str
+
+
+def register_viewset(prefix: str, viewset, basename: str) -> Endpoint:
+    """Serve ``viewset`` at ``/api/v1/<prefix>/`` (list and detail routes, as DRF's router does)."""
+    if any(existing_prefix == prefix for existing_prefix, _, _ in router.registry):
+        raise ValueError(f"API prefix {prefix!r} is registered twice")
+    router.register(prefix, viewset, basename=basename)
+    return Endpoint(prefix, basename)
+
+
+def register_path(route: str, view, name: str) -> None:
+    """Serve a plain view at ``/api/v1/<route>``, ahead of the router (so it cannot be shadowed)."""
+    _paths.append(path(route, view, name=name))
+
+
+def urlpatterns() -> list:
+    return [*_paths, *router.urls]
