@@ -50,7 +50,7 @@ class CatalogFilterForm(forms.Form):
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
         if q := (data.get("q") or "").strip():
-            from sitesearch.engine import matching_matter_ids  # segmented, pinyin, synonyms (docs/search.md)
+            from .search import matching_matter_ids  # segmented, pinyin, synonyms (docs/search.md)
 
             queryset = queryset.filter(
                 Q(pk__in=matching_matter_ids(q)) | Q(name__icontains=q) | Q(implementation_code__icontains=q)

@@ -10,6 +10,7 @@ import io
 from django.core.management import call_command
 from django.db import transaction
 
+from . import registry
 from .models import Synonym
 
 DEMO_SYNONYMS: list[tuple[str, bool, str]] = [
@@ -73,23 +74,23 @@ def load_synonyms() -> None:
 
 
 def ensure_index() -> bool:
-    """Rebuild the search index if a public matter cannot be found by its own keywords.
+    """Rebuild the search index if a public record cannot be found by its own keywords.
 
-    Not when indexing is switched off (``AUTO_UPDATE: False``, as tests that skip it do).
+    Each kind may name such a record (``SearchKind.index_sample``: a public matter, say). Not
+    when indexing is switched off (``AUTO_UPDATE: False``, as tests that skip it do).
     """
     from django.conf import settings
     from wagtail.search.backends import get_search_backend
     from wagtail.search.query import PlainText
 
-    from matters.models import Matter
-
     if not settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("AUTO_UPDATE", True):
         return False
-    matter = Matter.public_queryset().select_related("department", "matter_type").first()
-    if matter is None:
-        return False
-    token = matter.search_keywords().split()[0]
-    if list(get_search_backend().search(PlainText(token), Matter.objects.filter(pk=matter.pk))):
-        return False
-    call_command("update_index", stdout=io.StringIO())
-    return True
+    for kind in registry.kinds():
+        sample = kind.index_sample() if kind.index_sample is not None else None
+        if sample is None:
+            continue
+        token = sample.search_keywords().split()[0]
+        if not list(get_search_backend().search(PlainText(token), type(sample)._default_manager.filter(pk=sample.pk))):
+            call_command("update_index", stdout=io.StringIO())
+            return True
+    return False

@@ -1,7 +1,9 @@
-"""One search over matters, guides, disclosure documents and portal pages.
+"""One search over every registered kind: matters, guides, disclosure documents, portal pages …
 
-Per kind: the backend (Wagtail's configured search backend) finds candidates for the analysed
-query, any of its terms matching; then a small, transparent score re-ranks them in Python:
+The kinds are registered by the apps that own them (``sitesearch.registry``, ``<app>/search.py``);
+this module has what they share. Per kind: the backend (Wagtail's configured search backend)
+finds candidates for the analysed query, any of its terms matching; then a small, transparent
+score re-ranks them in Python:
 
     100  the title is the query                      80  the title contains the query
      70  the title contains a synonym of the query   60  the title contains every query word
@@ -29,14 +31,24 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText, SearchQuery
 
-from . import analysis, vocabulary
+from . import analysis, registry, vocabulary
 from .analysis import QueryPlan
 
 CANDIDATES = 300  # per kind, by the backend's own relevance, before re-ranking
 SNIPPET_LENGTH = 90
 
-KIND_LABELS = {"matter": "事项", "guide": "办事指南", "document": "政府信息", "page": "栏目页面"}
-KINDS = tuple(KIND_LABELS)
+
+def __getattr__(name: str) -> Any:
+    """``KIND_LABELS`` (key → label) and ``KINDS`` (keys), in order, read from the registry.
+
+    Computed when asked because the kinds register while the apps start, after this module may
+    have been imported.
+    """
+    if name == "KIND_LABELS":
+        return registry.labels()
+    if name == "KINDS":
+        return tuple(registry.labels())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---- the score --------------------------------------------------------------------------------
@@ -160,7 +172,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return registry.get(self.kind).label
 
 
 @dataclass
@@ -173,7 +185,7 @@ class Group:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return registry.get(self.kind).label
 
 
 @dataclass
@@ -201,6 +213,7 @@ class SearchResult:
 
 
 def rank(candidates: Iterable[Any], plan: QueryPlan, title: Callable[[Any], str]) -> list[Ranked]:
+    """``candidates`` scored by their ``title`` and sorted, best first."""
     ranked = [Ranked(obj, title(obj), score_title(title(obj), plan), i) for i, obj in enumerate(candidates)]
     return sorted(ranked, key=Ranked.sort_key)
 
@@ -244,14 +257,16 @@ def backend_candidates(
     return found, (len(found) if len(found) < limit else results.count())
 
 
-# ---- the kinds --------------------------------------------------------------------------------
+# ---- what the kinds share ---------------------------------------------------------------------
 
 
-def _department_sections(model, department) -> list[str]:
+def department_sections(model, department) -> list[str]:
+    """Tree paths of ``department``'s section pages of ``model`` (its records are below them)."""
     return list(model.objects.filter(department=department).values_list("path", flat=True))
 
 
-def _under(queryset, paths: list[str]):
+def under(queryset, paths: list[str]):
+    """The pages of ``queryset`` below any of ``paths`` (none if there are no paths)."""
     if not paths:
         return queryset.none()
     condition = Q()
@@ -273,45 +288,10 @@ class Scope:
     _private: Q | None = None
 
     def public(self, queryset):
+        """The live pages of ``queryset`` outside private sections."""
         if self._private is None:
             self._private = Page.objects.all().private_q()
         return queryset.live().exclude(self._private)
-
-
-def search_matters(plan: QueryPlan, scope: Scope) -> Group:
-    from matters.models import Matter
-
-    queryset = Matter.public_queryset().select_related("department", "matter_type")
-    if scope.department is not None:
-        queryset = queryset.filter(department=scope.department)
-    found, count = backend_candidates(queryset, plan, weak=scope.weak)
-    return Group("matter", count, rank(found, plan, lambda m: m.name))
-
-
-def search_guides(plan: QueryPlan, scope: Scope) -> Group:
-    from guides.models import BundleGuidePage, GuidePage, GuideSectionPage
-
-    found: list[Any] = []
-    count = 0
-    paths = _department_sections(GuideSectionPage, scope.department) if scope.department is not None else None
-    for model in (GuidePage, BundleGuidePage):
-        queryset = scope.public(model.objects.all())
-        if paths is not None:
-            queryset = _under(queryset, paths)
-        objects, n = backend_candidates(queryset, plan, weak=scope.weak)
-        found += objects
-        count += n
-    return Group("guide", count, rank(found, plan, lambda p: p.title))
-
-
-def search_documents(plan: QueryPlan, scope: Scope) -> Group:
-    from disclosure.models import DisclosureDocumentPage
-
-    queryset = scope.public(DisclosureDocumentPage.objects.select_related("issuing_body"))
-    if scope.department is not None:
-        queryset = queryset.filter(issuing_body=scope.department)
-    found, count = backend_candidates(queryset, plan, weak=scope.weak)
-    return Group("document", count, rank(found, plan, lambda p: p.title))
 
 
 # Pages without their own kind are found by title and description from a cached list, whatever
@@ -330,10 +310,7 @@ class PageEntry:
 def _separately_searched_page_types() -> list[int]:
     from django.contrib.contenttypes.models import ContentType
 
-    from disclosure.models import DisclosureDocumentPage
-    from guides.models import BundleGuidePage, GuidePage
-
-    types = ContentType.objects.get_for_models(GuidePage, BundleGuidePage, DisclosureDocumentPage)
+    types = ContentType.objects.get_for_models(*registry.page_models())
     return [content_type.pk for content_type in types.values()]
 
 
@@ -360,6 +337,7 @@ def page_entries() -> list[PageEntry]:
 
 
 def search_pages(plan: QueryPlan, scope: Scope) -> Group:
+    """The generic page kind: pages no other kind searches, by title and description."""
     found = [entry for entry in page_entries() if plan.matches(entry.tokens, weak=scope.weak)]
     return Group("page", len(found), rank(found, plan, lambda e: e.title))
 
@@ -367,53 +345,13 @@ def search_pages(plan: QueryPlan, scope: Scope) -> Group:
 # ---- turning candidates into hits ---------------------------------------------------------------
 
 
-def _limit_text(days) -> str:
-    if days is None:
-        return ""
-    return "即办" if days == 0 else f"承诺{days}个工作日办结"
+def page_titles() -> list[str]:
+    """Titles of the pages the generic page kind searches."""
+    return [entry.title for entry in page_entries()]
 
 
-def _matter_hits(ranked: list[Ranked], plan: QueryPlan, request) -> list[Hit]:
-    from matters.pages import MatterCatalogPage
-
-    catalog = MatterCatalogPage.objects.live().first()
-    base = catalog.get_url(request) if catalog is not None else None
-    hits = []
-    for item in ranked:
-        matter = item.obj
-        snippet = f"办理结果：{matter.result_name}" if matter.result_name and matter.result_name != matter.name else ""
-        meta = [matter.department.name, matter.matter_type.name, _limit_text(matter.promised_limit)]
-        hits.append(
-            _hit("matter", item, plan, f"{base}item/{matter.implementation_code}/" if base else "", meta, snippet)
-        )
-    return hits
-
-
-def _guide_hits(ranked: list[Ranked], plan: QueryPlan, request) -> list[Hit]:
-    from guides.models import BundleGuidePage, GuideSectionPage
-
-    parents = {p.path[: -Page.steplen] for p in (r.obj for r in ranked)}
-    departments = dict(GuideSectionPage.objects.filter(path__in=parents).values_list("path", "department__name"))
-    hits = []
-    for item in ranked:
-        page = item.obj
-        kind = "“一件事”套餐" if isinstance(page, BundleGuidePage) else "办事指南"
-        meta = [departments.get(page.path[: -Page.steplen], ""), kind]
-        hits.append(_hit("guide", item, plan, page.get_url(request) or "", meta, page.summary))
-    return hits
-
-
-def _document_hits(ranked: list[Ranked], plan: QueryPlan, request) -> list[Hit]:
-    hits = []
-    for item in ranked:
-        page = item.obj
-        date = f"{page.publication_date:%Y-%m-%d}" if page.publication_date else ""
-        meta = [page.issuing_body.name, page.document_number, date]
-        hits.append(_hit("document", item, plan, page.get_url(request) or "", meta, page.summary))
-    return hits
-
-
-def _page_hits(ranked: list[Ranked], plan: QueryPlan, request) -> list[Hit]:
+def page_hits(ranked: list[Ranked], plan: QueryPlan, request: HttpRequest | None) -> list[Hit]:
+    """Hits of the generic page kind; a page removed since the list was cached is left out."""
     pages = Page.objects.in_bulk([r.obj.pk for r in ranked])
     hits = []
     for item in ranked:
@@ -421,12 +359,13 @@ def _page_hits(ranked: list[Ranked], plan: QueryPlan, request) -> list[Hit]:
         if page is None:  # removed since the list was cached
             continue
         hits.append(
-            _hit("page", item, plan, page.get_url(request) or "", [item.obj.parent_title], item.obj.description)
+            make_hit("page", item, plan, page.get_url(request) or "", [item.obj.parent_title], item.obj.description)
         )
     return hits
 
 
-def _hit(kind: str, item: Ranked, plan: QueryPlan, url: str, meta: list[str], snippet: str) -> Hit:
+def make_hit(kind: str, item: Ranked, plan: QueryPlan, url: str, meta: list[str], snippet: str) -> Hit:
+    """A shown result: title and an excerpt of ``snippet`` highlighted, empty ``meta`` left out."""
     snippet = excerpt(snippet, plan)
     return Hit(
         kind=kind,
@@ -441,63 +380,56 @@ def _hit(kind: str, item: Ranked, plan: QueryPlan, url: str, meta: list[str], sn
     )
 
 
-HIT_BUILDERS = {"matter": _matter_hits, "guide": _guide_hits, "document": _document_hits, "page": _page_hits}
-
-
 def build_hits(group: Group, plan: QueryPlan, request: HttpRequest | None, start: int = 0, stop: int = 5) -> None:
     """Give ``group`` the hits of ``ranked[start:stop]`` (the ones shown)."""
-    group.hits = HIT_BUILDERS[group.kind](group.ranked[start:stop], plan, request)
+    group.hits = registry.get(group.kind).hits(group.ranked[start:stop], plan, request)
 
 
 # ---- the search -------------------------------------------------------------------------------
 
 
-SEARCHES = {"matter": search_matters, "guide": search_guides, "document": search_documents, "page": search_pages}
-
-
-def search(query: str, *, kinds: Sequence[str] = KINDS, department=None) -> SearchResult:
-    """Search every kind in ``kinds``; ranked candidates per kind, hits not built yet.
+def search(query: str, *, kinds: Sequence[str] | None = None, department=None) -> SearchResult:
+    """Search every kind in ``kinds`` (all by default); ranked candidates per kind, hits not built yet.
 
     The strong terms first; only if they find nothing in any kind, the weak ones (see
-    ``QueryPlan``). With a department, only records of that department are searched (pages have
-    none and are left out). When nothing matches, ``suggestion`` is the closest known word.
+    ``QueryPlan``). With a department, only records of that department are searched (kinds
+    without departments, such as pages, are left out). When nothing matches, ``suggestion`` is
+    the closest known word.
     """
     plan = analysis.analyse_query(query)
     result = SearchResult(plan, {})
     if plan.is_empty:
         return result
-    kinds = [k for k in KINDS if k in kinds and not (k == "page" and department is not None)]
+    chosen = [
+        kind
+        for kind in registry.kinds()
+        if (kinds is None or kind.key in kinds) and (department is None or kind.by_department)
+    ]
     scope = Scope(department)
     for scope.weak in (False, True):
-        result.groups = {kind: SEARCHES[kind](plan, scope) for kind in kinds}
+        result.groups = {kind.key: kind.search(plan, scope) for kind in chosen}
         if result.total:
             return result
     result.suggestion = vocabulary.suggest(plan)
     return result
 
 
-def matching_matter_ids(query: str, limit: int = 1000) -> list[int]:
-    """Public matters the search finds for ``query``, best first (the catalog's keyword box)."""
+def matching_ids(queryset, query: str, title: Callable[[Any], str], limit: int = 1000) -> list[Any]:
+    """Primary keys of the records of ``queryset`` the search finds for ``query``, best first.
+
+    For a keyword box over one list (the matter catalog's): the same analysis, backend and
+    ranking as the search page, so it finds by segmented words, pinyin and synonyms too.
+    """
     plan = analysis.analyse_query(query)
     if plan.is_empty:
         return []
-    from matters.models import Matter
-
     for weak in (False, True):
-        found, _ = backend_candidates(Matter.public_queryset(), plan, weak=weak, limit=limit)
+        found, _ = backend_candidates(queryset, plan, weak=weak, limit=limit)
         if found:
-            return [r.obj.pk for r in rank(found, plan, lambda m: m.name)]
+            return [r.obj.pk for r in rank(found, plan, title)]
     return []
 
 
 def public_titles() -> list[str]:
-    """Every public title, for the "did you mean" vocabulary."""
-    from disclosure.models import DisclosureDocumentPage
-    from guides.models import BundleGuidePage, GuidePage
-    from matters.models import Matter
-
-    titles = list(Matter.public_queryset().values_list("name", flat=True))
-    for model in (GuidePage, BundleGuidePage, DisclosureDocumentPage):
-        titles += list(model.objects.live().public().values_list("title", flat=True))
-    titles += [entry.title for entry in page_entries()]
-    return titles
+    """Every public title of every kind, for the "did you mean" vocabulary."""
+    return [title for kind in registry.kinds() for title in kind.titles()]

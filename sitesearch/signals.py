@@ -2,10 +2,11 @@
 
 Wagtail indexes a record when it is saved (``post_save``). A page whose keywords come from its
 inline children (``search_keywords_from_children``) is saved before they are written, so it is
-indexed again once published; a published matter's guides are indexed again (they carry its
-name). State changes written with ``update()`` (suspend, cancel, imports) arrive as
-``records_changed``. Any change to what is public, or to the words (synonyms, matter types,
-terms), moves a vocabulary version (``sitesearch.vocabulary``).
+indexed again once published; records that carry the text of a published record (a guide its
+matter's name: ``SearchKind.carries``) are indexed again. State changes written with
+``update()`` (suspend, cancel, imports) arrive as ``records_changed``. Any change to what is
+public, or to the words (synonyms, the kinds' ``word_models``), moves a vocabulary version
+(``sitesearch.vocabulary``). Which models count comes from ``sitesearch.registry``.
 """
 
 from __future__ import annotations
@@ -18,20 +19,12 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pu
 
 from core.signals import records_changed
 
-from . import vocabulary
+from . import registry, vocabulary
 
 
 def reindex(objects) -> None:
     for obj in objects:
         index.insert_or_update_object(obj)
-
-
-def _matter_dependants(matters) -> list:
-    from guides.models import BundleGuidePage, GuidePage
-
-    ids = [m.pk for m in matters]
-    bundles = BundleGuidePage.objects.filter(members__matter__in=ids).distinct()
-    return [*GuidePage.objects.filter(matter__in=ids), *bundles]
 
 
 def on_page_published(sender, instance, **kwargs) -> None:
@@ -50,30 +43,25 @@ def on_words_change(sender, **kwargs) -> None:
 
 
 def on_snippet_published(sender, instance, **kwargs) -> None:
-    from matters.models import Matter
-
-    if isinstance(instance, Matter):
-        reindex(_matter_dependants([instance]))  # the matter itself was indexed when it was saved
+    if isinstance(instance, registry.record_models()):
+        reindex(registry.carriers([instance]))  # the record itself was indexed when it was saved
         vocabulary.changed(vocabulary.CONTENT)
 
 
 def on_records_changed(sender, pks, **kwargs) -> None:
-    from matters.models import Matter
-
-    if sender is not Matter:
+    if sender not in registry.record_models():
         return
 
     def update() -> None:
-        matters = list(Matter.objects.filter(pk__in=pks))
-        reindex([*matters, *_matter_dependants(matters)])
+        records = list(sender._default_manager.filter(pk__in=pks))
+        reindex([*records, *registry.carriers(records)])
         vocabulary.changed(vocabulary.CONTENT)
 
     transaction.on_commit(update)
 
 
 def connect() -> None:
-    from matters.models import Matter, MatterType, Term
-
+    """Connect the handlers; after the kinds are registered (``SiteSearchConfig.ready``)."""
     from .models import Synonym
 
     page_published.connect(on_page_published, dispatch_uid="sitesearch-page-published")
@@ -83,10 +71,12 @@ def connect() -> None:
     post_save.connect(on_public_change, sender=PageViewRestriction, dispatch_uid="sitesearch-restriction-saved")
     post_delete.connect(on_public_change, sender=PageViewRestriction, dispatch_uid="sitesearch-restriction-deleted")
     published.connect(on_snippet_published, dispatch_uid="sitesearch-published")
-    unpublished.connect(on_public_change, sender=Matter, dispatch_uid="sitesearch-unpublished")
-    post_delete.connect(on_public_change, sender=Matter, dispatch_uid="sitesearch-matter-deleted")
     records_changed.connect(on_records_changed, dispatch_uid="sitesearch-records-changed")
-    for model in (Synonym, MatterType, Term):
+    for model in registry.record_models():
         label = model._meta.label_lower
-        post_save.connect(on_words_change, sender=model, dispatch_uid=f"sitesearch-saved-{label}")
-        post_delete.connect(on_words_change, sender=model, dispatch_uid=f"sitesearch-deleted-{label}")
+        unpublished.connect(on_public_change, sender=model, dispatch_uid=f"sitesearch-record-unpublished-{label}")
+        post_delete.connect(on_public_change, sender=model, dispatch_uid=f"sitesearch-record-deleted-{label}")
+    for model in (Synonym, *registry.word_models()):
+        label = model._meta.label_lower
+        post_save.connect(on_words_change, sender=model, dispatch_uid=f"sitesearch-words-saved-{label}")
+        post_delete.connect(on_words_change, sender=model, dispatch_uid=f"sitesearch-words-deleted-{label}")

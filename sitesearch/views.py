@@ -37,7 +37,7 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": f"关键词太长了（最多{MAX_QUERY_LENGTH}个字），请只输入最关键的几个词。"},
     )
-    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *engine.KIND_LABELS.items()])
+    kind = forms.ChoiceField(label="类别", required=False, choices=lambda: [("", "全部"), *engine.KIND_LABELS.items()])
     department = forms.ModelChoiceField(
         label="部门", required=False, empty_label="全部部门", queryset=Department.objects.active()
     )

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from . import analysis
+from . import analysis, registry
 
-WORDS = "words"  # synonyms, matter types, term names: what queries expand to and jieba keeps whole
+WORDS = "words"  # synonyms and the kinds' domain words: what queries expand to and jieba keeps whole
 CONTENT = "content"  # what is public: titles for "did you mean", the list of portal pages
 CACHE_SECONDS = 600
 SUGGESTION_CUTOFF = 0.75
@@ -51,13 +51,10 @@ def cached(name: str, build, scopes: tuple[str, ...]):
 
 def _build_words() -> dict:
     """Active synonyms (normalised word → words also searched) and the domain words for jieba."""
-    from matters.models import MatterType, Term
-
     from .models import Synonym
 
     synonyms: dict[str, list[str]] = {}
-    domain = list(MatterType.objects.values_list("name", flat=True))
-    domain += list(Term.objects.filter(is_active=True).values_list("name", flat=True))
+    domain = registry.domain_words()  # matter types, term names … (``SearchKind.words``)
     for synonym in Synonym.objects.filter(is_active=True):
         domain += synonym.word_list()
         for word, others in synonym.expansions().items():

@@ -1,0 +1,90 @@
+"""Service guides and “一件事” bundles in the site search: the 办事指南 kind.
+
+Registered with ``sitesearch.registry`` (imported by sitesearch at start-up, see
+docs/search.md). A guide carries its matter's name and a bundle its matters' names, so both
+are indexed again when those matters are published or changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpRequest
+from wagtail.models import Page
+
+from matters.models import Matter
+from sitesearch import registry
+from sitesearch.analysis import QueryPlan
+from sitesearch.engine import (
+    Group,
+    Hit,
+    Ranked,
+    Scope,
+    backend_candidates,
+    department_sections,
+    make_hit,
+    rank,
+    under,
+)
+
+from .models import BundleGuidePage, GuidePage, GuideSectionPage
+
+KEY = "guide"
+MODELS = (GuidePage, BundleGuidePage)
+
+
+def search_guides(plan: QueryPlan, scope: Scope) -> Group:
+    """Live public guides and bundles, under the scope's department's guide section if it has one."""
+    found: list[Any] = []
+    count = 0
+    paths = department_sections(GuideSectionPage, scope.department) if scope.department is not None else None
+    for model in MODELS:
+        queryset = scope.public(model.objects.all())
+        if paths is not None:
+            queryset = under(queryset, paths)
+        objects, n = backend_candidates(queryset, plan, weak=scope.weak)
+        found += objects
+        count += n
+    return Group(KEY, count, rank(found, plan, lambda p: p.title))
+
+
+def guide_hits(ranked: list[Ranked], plan: QueryPlan, request: HttpRequest | None) -> list[Hit]:
+    """Hits with the department of the guide's section and whether it is a bundle."""
+    parents = {p.path[: -Page.steplen] for p in (r.obj for r in ranked)}
+    departments = dict(GuideSectionPage.objects.filter(path__in=parents).values_list("path", "department__name"))
+    hits = []
+    for item in ranked:
+        page = item.obj
+        kind = "“一件事”套餐" if isinstance(page, BundleGuidePage) else "办事指南"
+        meta = [departments.get(page.path[: -Page.steplen], ""), kind]
+        hits.append(make_hit(KEY, item, plan, page.get_url(request) or "", meta, page.summary))
+    return hits
+
+
+def public_titles() -> list[str]:
+    titles: list[str] = []
+    for model in MODELS:
+        titles += list(model.objects.live().public().values_list("title", flat=True))
+    return titles
+
+
+def guides_of_matters(matters: Sequence[Matter]) -> list[Page]:
+    """The guides and bundles that carry these matters' names."""
+    ids = [m.pk for m in matters]
+    bundles = BundleGuidePage.objects.filter(members__matter__in=ids).distinct()
+    return [*GuidePage.objects.filter(matter__in=ids), *bundles]
+
+
+GUIDES = registry.register(
+    registry.SearchKind(
+        key=KEY,
+        label="办事指南",
+        order=20,
+        search=search_guides,
+        hits=guide_hits,
+        titles=public_titles,
+        page_models=MODELS,
+        carries={Matter: guides_of_matters},
+    )
+)

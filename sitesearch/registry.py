@@ -1,0 +1,126 @@
+"""The kinds of record the site search covers, registered by the apps that own them.
+
+sitesearch is a framework app: it knows no domain. An app with searchable records describes
+them as a ``SearchKind`` in its ``search.py`` and calls ``register``; ``SiteSearchConfig.ready``
+imports every installed app's ``search`` module (``autodiscover_modules``, as the Django admin
+finds ``admin.py``), much like Wagtail's ``register_snippet`` and ``register_setting``. The
+engine, the "did you mean" vocabulary, the index check and the signals that keep the index
+current read everything they need from here. docs/search.md has an example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from .analysis import QueryPlan
+    from .engine import Group, Hit, Ranked, Scope
+
+
+def _nothing() -> list[Any]:
+    return []
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One group of results on the search page (事项, 办事指南 …) and what keeps it current.
+
+    - ``search(plan, scope)``: the ranked candidates, as a ``Group`` with this ``key``; only public
+      records, and only ``scope.department``'s when one is given.
+    - ``hits(ranked, plan, request)``: the shown candidates as ``Hit`` objects (url, meta, snippet).
+    - ``titles()``: the public titles, for the "did you mean" vocabulary.
+    - ``by_department``: False if the records have no department (the kind is left out when the
+      visitor filters by one).
+    - ``page_models``: page models this kind searches, so the generic page kind leaves them out.
+    - ``record_models``: the kind's non-page records (snippets): publishing, unpublishing and
+      deleting them, and ``core.signals.records_changed`` sent for them, change what is public.
+      Pages need nothing: page signals are handled for every page.
+    - ``carries``: a record model of another kind → a function giving this kind's records that
+      include text of the given records (a guide carries its matter's name); those are indexed
+      again when such records are published or changed.
+    - ``words()`` and ``word_models``: domain words jieba must keep whole (matter type names …),
+      and the models whose saves and deletes change them.
+    - ``index_sample()``: a public record (with ``SearchKeywordsMixin``) that must be findable by
+      its own first keyword when the index is complete (``sitesearch.demo.ensure_index``).
+    """
+
+    key: str
+    label: str
+    order: int
+    search: Callable[[QueryPlan, Scope], Group]
+    hits: Callable[[list[Ranked], QueryPlan, HttpRequest | None], list[Hit]]
+    titles: Callable[[], Iterable[str]] = _nothing
+    by_department: bool = True
+    page_models: tuple[type[Model], ...] = ()
+    record_models: tuple[type[Model], ...] = ()
+    carries: Mapping[type[Model], Callable[[Sequence[Any]], Iterable[Model]]] = field(default_factory=dict)
+    words: Callable[[], Iterable[str]] = _nothing
+    word_models: tuple[type[Model], ...] = ()
+    index_sample: Callable[[], Model | None] | None = None
+
+
+_kinds: dict[str, SearchKind] = {}
+
+
+def register(kind: SearchKind) -> SearchKind:
+    """Add ``kind`` to the search (from ``<app>/search.py``); a key can be registered only once."""
+    existing = _kinds.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ImproperlyConfigured(f"The search kind {kind.key!r} is already registered.")
+    _kinds[kind.key] = kind
+    return kind
+
+
+def kinds() -> list[SearchKind]:
+    """Every registered kind, in the order the search page shows them."""
+    return sorted(_kinds.values(), key=lambda kind: (kind.order, kind.key))
+
+
+def get(key: str) -> SearchKind:
+    """The kind registered as ``key`` (``LookupError`` if there is none)."""
+    try:
+        return _kinds[key]
+    except KeyError:
+        raise LookupError(f"No search kind {key!r} is registered.") from None
+
+
+def labels() -> dict[str, str]:
+    """Key → label of every kind, in order (``engine.KIND_LABELS``)."""
+    return {kind.key: kind.label for kind in kinds()}
+
+
+def page_models() -> tuple[type[Model], ...]:
+    """Page models some kind searches on its own."""
+    return tuple(model for kind in kinds() for model in kind.page_models)
+
+
+def record_models() -> tuple[type[Model], ...]:
+    """Non-page models some kind searches: their changes move what is public."""
+    return tuple(model for kind in kinds() for model in kind.record_models)
+
+
+def word_models() -> tuple[type[Model], ...]:
+    """Models whose saves and deletes change the domain words."""
+    return tuple(model for kind in kinds() for model in kind.word_models)
+
+
+def domain_words() -> list[str]:
+    """The domain words of every kind, for jieba's dictionary."""
+    return [word for kind in kinds() for word in kind.words()]
+
+
+def carriers(objects: Sequence[Any]) -> list[Any]:
+    """Records of any kind that include text of ``objects``: to index again when these change."""
+    found: list[Any] = []
+    for kind in kinds():
+        for model, carried_by in kind.carries.items():
+            if mine := [obj for obj in objects if isinstance(obj, model)]:
+                found += carried_by(mine)
+    return found
