@@ -90,6 +90,10 @@ migrations-check: install-dev ## Fail if the models and the committed migrations
 test-postgres: install-dev ## Run the suite against a throwaway PostgreSQL cluster (as CI does)
 	.ci/postgres-tests
 
+.PHONY: upgrade-test
+upgrade-test: install ## Migrate the released code's demo database with this code; check nothing is lost (ARGS="sqlite postgres")
+	.ci/upgrade-test $(ARGS)
+
 .PHONY: bench-api
 bench-api: install ## Load-test the JSON API with wrk on SQLite and PostgreSQL (ARGS="--quick --db sqlite")
 	$(BIN)/python bench/api_bench.py $(ARGS)
