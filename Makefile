@@ -78,7 +78,8 @@ test-browser: install-dev browser-deps ## Only the browser tests (Playwright + D
 	$(BIN)/pytest -n 2 -q tests/browser
 
 .PHONY: lint
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff lint and format check, and the import layers (import-linter)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

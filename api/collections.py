@@ -206,7 +206,7 @@ _RECORDS_CHANGED: dict[type, tuple[str, ...]] = {}
 
 
 def track_revisions(model, name: str) -> None:
-    """A draft or a scheduled revision of ``model`` bumps ``name`` (drafts reach scoped keys, schedules move the clock)."""
+    """A draft or scheduled revision of ``model`` bumps ``name`` (drafts reach keys; schedules move the clock)."""
     _REVISION_MODELS[model] = name
     _REVISION_COLLECTIONS.clear()
 

@@ -62,7 +62,7 @@ def main() -> None:
     from django.db import connection
     from openpyxl import Workbook
 
-    from cms import demo_data
+    from permissions import demo_data
     from matters.resources import MaterialResource, MatterResource
     from permissions.models import Department
 

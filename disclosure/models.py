@@ -10,6 +10,7 @@ departments. The column's index page serves the catalog with filters.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -107,7 +108,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
 
     intro = RichTextField("导语", blank=True, features=["bold", "link"])
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = [settings.PORTAL_HOME_PAGE_MODEL]  # the site's home page, named by the site
     subpage_types = [
         "disclosure.DisclosureSectionPage",
         "disclosure.DisclosureCategoryPage",

@@ -37,7 +37,7 @@ class GuideIndexPage(Page):
 
     intro = RichTextField("导语", blank=True, features=["bold", "link"])
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = [settings.PORTAL_HOME_PAGE_MODEL]  # the site's home page, named by the site
     subpage_types = ["guides.GuideSectionPage"]
     max_count = 1
 

@@ -171,7 +171,3 @@ class Notice(DepartmentOwned):
 HallUserObjectPermission, HallGroupObjectPermission = object_permission_models(Hall, "大厅", __name__)
 WindowUserObjectPermission, WindowGroupObjectPermission = object_permission_models(Window, "窗口", __name__)
 NoticeUserObjectPermission, NoticeGroupObjectPermission = object_permission_models(Notice, "公告", __name__)
-
-
-# The portal's halls page lives in its own module; imported here so Django registers it.
-from .pages import HallIndexPage  # noqa: E402,F401

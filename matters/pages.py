@@ -7,6 +7,7 @@ One routable page placed by editors in the tree (事项目录); the portal issue
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -101,7 +102,7 @@ class MatterCatalogPage(RoutablePageMixin, Page):
     intro = RichTextField("导语", blank=True, features=["bold", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = [settings.PORTAL_HOME_PAGE_MODEL]  # the site's home page, named by the site
     subpage_types: list[str] = []
     max_count = 1
 

@@ -10,6 +10,8 @@ import io
 from django.core.management import call_command
 from django.db import transaction
 
+from core import demo
+
 from . import registry
 from .models import Synonym
 
@@ -94,3 +96,9 @@ def ensure_index() -> bool:
             call_command("update_index", stdout=io.StringIO())
             return True
     return False
+
+
+@demo.register("sitesearch", "站内搜索", order=90)
+def load(context: demo.DemoContext) -> dict[str, int]:
+    load_synonyms()
+    return {"同义词": Synonym.objects.count()}

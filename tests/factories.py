@@ -5,8 +5,8 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from cms.demo_data import credit_code
 from matters.models import LegalBasis, Material, Matter, MatterType, ProcessStep, Term
+from permissions.demo_data import credit_code
 from permissions.models import Department, Membership
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from wagtail.models import Site
 
+from core import demo
+
 from .models import PortalSettings
 
 DEMO_SETTINGS = {
@@ -54,3 +56,9 @@ def load_portal_settings() -> None:
         settings.full_clean()
         settings._change_reason = REASON
         settings.save()
+
+
+@demo.register("theme", "门户设置", order=70)
+def load(context: demo.DemoContext) -> dict[str, int]:
+    load_portal_settings()
+    return {"站点设置": PortalSettings.objects.count()}

@@ -29,10 +29,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The page model domains put their column index pages under (as AUTH_USER_MODEL names the user model).
+PORTAL_HOME_PAGE_MODEL = "portal.HomePage"
+
 INSTALLED_APPS = [
     # Our apps first so their templates override Wagtail's where they need to.
     # site
     "cms",
+    "portal",
     "theme",
     # domains
     "terminals",
@@ -225,7 +229,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "theme/lockout.html"
 AXES_VERBOSE = False
 
 # Django REST framework

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from wagtail import blocks
 
-from cms.models import HomePage, SectionPage
 from halls.models import Hall, Notice, Window
+from portal.models import HomePage, SectionPage
 
 from ..factories import UserFactory
 

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from cms import demo_data
 from matters.models import Matter
+from permissions import demo_data
 from permissions.models import Department, Membership
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from cms.models import HomePage, SectionPage
 from permissions.grants import remove_empty_department_sections
+from portal.models import HomePage, SectionPage
 
 from ..factories import DepartmentFactory, UserFactory
 from ..helpers import form_post_data
@@ -121,7 +121,7 @@ def test_an_editor_adds_a_section_page_under_the_home_page(client, world, editor
             SectionPage.body.field.stream_block, [block("themes", heading="主题", vocabulary="both")], "body"
         )
     )
-    response = client.post(reverse("wagtailadmin_pages:add", args=["cms", "sectionpage", home.pk]), data)
+    response = client.post(reverse("wagtailadmin_pages:add", args=["portal", "sectionpage", home.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     page = SectionPage.objects.get(slug="bmfwzq")
     assert page.live and page.url == "/bmfwzq/"

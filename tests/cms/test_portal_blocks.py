@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from wagtail.blocks import StructBlockValidationError
 
-from cms.blocks import (
+from disclosure.models import Classification, Facet
+from matters import lifecycle
+from matters.models import Term
+from matters.pages import MatterCatalogPage
+from permissions.grants import remove_empty_department_sections
+from portal.blocks import (
     BannerBlock,
     DisclosureListBlock,
     HallNoticesBlock,
@@ -15,12 +20,7 @@ from cms.blocks import (
     QuickLinksBlock,
     StatsBlock,
 )
-from cms.blocks.base import MoreLinkBlock
-from disclosure.models import Classification, Facet
-from matters import lifecycle
-from matters.models import Term
-from matters.pages import MatterCatalogPage
-from permissions.grants import remove_empty_department_sections
+from portal.blocks.base import MoreLinkBlock
 
 from ..factories import DepartmentFactory, MatterFactory, term
 from ..guides.conftest import make_guide

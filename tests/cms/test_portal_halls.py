@@ -7,9 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.models import HomePage
-from halls.pages import HallIndexPage
 from matters.pages import MatterCatalogPage
+from portal.models import HallIndexPage, HomePage
 
 from ..factories import MatterFactory
 from .portal_helpers import build_portal, make_notice, make_window, text

@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Revision
 
-from cms.blocks.base import SectionBlock
-from cms.demo_portal import load_portal_pages
-from cms.models import HomePage, SectionPage
-from halls.pages import HallIndexPage
 from matters.models import MatterType
+from portal.blocks.base import SectionBlock
+from portal.demo import load_portal_pages
+from portal.models import HallIndexPage, HomePage, SectionPage
 
 from ..disclosure.conftest import make_document
 from ..factories import MatterFactory, term
@@ -148,7 +147,7 @@ def test_section_pages_nest_and_list_their_subsections(client, portal):
 
 
 def test_every_section_block_offers_a_heading_a_more_link_and_a_width():
-    from cms.blocks import PortalStreamBlock
+    from portal.blocks import PortalStreamBlock
 
     for name, child in PortalStreamBlock().child_blocks.items():
         if isinstance(child, SectionBlock):

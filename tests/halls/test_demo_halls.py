@@ -1,19 +1,21 @@
-"""The demo halls, windows, notices, terminals and feeds (``cms.demo_halls``), loaded on the demo
+"""The demo halls, windows, notices, terminals and feeds (``halls.demo``, ``terminals.demo``), loaded on the demo
 departments without the rest of the demo city, twice."""
 
 from __future__ import annotations
-
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cms.demo_halls import DEMO_API_KEYS, load_halls
-from cms.management.commands.load_demo import Command
+from core.demo import DemoContext
+from halls import demo as halls_demo
+from halls.demo import load_halls
 from halls.models import Hall, Notice, Window
 from halls.wagtail_hooks import NoticeState
+from permissions import demo as permissions_demo
 from permissions.models import Membership
+from terminals import demo as terminals_demo
+from terminals.demo import DEMO_API_KEYS
 from terminals.models import Feed, Terminal, TerminalKey
 
 from ..factories import MatterFactory
@@ -29,15 +31,17 @@ def counts() -> dict:
 
 
 def test_load_halls_builds_the_halls_and_is_idempotent():
-    command = Command(stdout=StringIO())
-    departments = command._departments()
+    departments = permissions_demo._departments()
     admin = get_user_model().objects.create_superuser("admin", "admin@example.gov.cn", "x-Correct-Horse-42")
+    context = DemoContext(departments=departments, admin=admin)
     for name in ("食品经营许可", "企业设立登记"):
         MatterFactory(department=departments["market"], name=name)
     MatterFactory(department=departments["market"], name="市场监管草稿事项", published=False)
     MatterFactory(department=departments["health"], name="医师执业注册")
     result = load_halls(departments, admin)
-    assert (result.halls, result.feeds) == (5, 5) and result.windows >= 30 and result.notices >= 4
+    assert result.halls == 5 and result.windows >= 30 and result.notices >= 4
+    made = terminals_demo.load(context)
+    assert made == {"终端": 5, "数据订阅": 5}
 
     assert set(Hall.objects.values_list("level", flat=True)) == {"city", "county", "town", "community"}
     city = Hall.objects.get(code="city-center")
@@ -81,6 +85,8 @@ def test_load_halls_builds_the_halls_and_is_idempotent():
     assert (documents.ordering, documents.size) == ("-published", 10)
 
     before = counts()
-    again = load_halls(command._departments(), admin)
-    assert (again.halls, again.windows, again.notices, again.terminals, again.feeds) == (0, 0, 0, 0, 0)
+    again = load_halls(permissions_demo._departments(), admin)
+    assert (again.halls, again.windows, again.notices) == (0, 0, 0)
+    halls_demo.load(context)
+    terminals_demo.load(context)
     assert counts() == before

@@ -10,9 +10,9 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms.demo_data import credit_code
 from disclosure.models import DisclosureSectionPage
 from guides.models import GuideIndexPage, GuideSectionPage
+from permissions.demo_data import credit_code
 from permissions.models import Department, DepartmentRole
 from permissions.validators import credit_code_check_char, validate_credit_code
 

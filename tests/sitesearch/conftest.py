@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from wagtail.models import Page
 
-from cms.models import HomePage
+from portal.models import HomePage
 
 from ..disclosure.conftest import make_document
 from ..factories import MatterFactory

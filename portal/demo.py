@@ -1,0 +1,333 @@
+"""Demo portal pages: the composed home page and the section pages under it.
+
+The home page gets a banner, quick links and nine live data blocks; the sections 个人办事
+(grbs), 法人办事 (frbs), 部门服务 (bmfw), 一件事 (yjs) and the 服务大厅 page (fwdt) are created
+under it. Everything is published as a revision by the admin, as an editor would. Pages that
+exist already are left alone (an editor may have changed them), so running it again changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from core import demo
+from disclosure.models import DisclosureIndexPage
+from guides.models import GuideIndexPage
+from matters.models import Term, Vocabulary
+from matters.pages import MatterCatalogPage
+from permissions import demo_data
+from permissions.models import Department
+
+from .models import HallIndexPage, HomePage, SectionPage
+
+
+def _dept(key: str) -> int | None:
+    spec = next(d for d in demo_data.DEPARTMENTS if d.key == key)
+    return Department.objects.filter(credit_code=spec.credit_code).values_list("pk", flat=True).first()
+
+
+def _term(vocabulary: str, *, name: str = "", key: str = "") -> str:
+    lookup = {"key": key} if key else {"name": name}
+    pk = Term.objects.filter(vocabulary=vocabulary, **lookup).values_list("pk", flat=True).first()
+    return str(pk) if pk else ""
+
+
+def _page_id(model) -> int | None:
+    return model.objects.values_list("pk", flat=True).first()
+
+
+def _block(kind: str, **value) -> dict:
+    return {"type": kind, "value": value}
+
+
+def _more(text: str = "更多", page: int | None = None, url: str = "") -> dict:
+    return {"show": True, "text": text, "page": page, "url": url}
+
+
+NO_MORE = {"show": False, "text": "更多", "page": None, "url": ""}
+
+
+def _matters(heading: str, *, width: str = "half", count: int = 6, **filters) -> dict:
+    return _block(
+        "matter_list",
+        heading=heading,
+        width=width,
+        count=count,
+        ordering=filters.pop("ordering", "catalog"),
+        link_to=filters.pop("link_to", "guide"),
+        more=_more(),
+        **filters,
+    )
+
+
+def _themes(heading: str, vocabulary: str, width: str = "full") -> dict:
+    return _block(
+        "themes", heading=heading, vocabulary=vocabulary, show_counts=True, width=width, more=_more("全部事项")
+    )
+
+
+# ---- section pages -----------------------------------------------------------------------------
+
+
+def _sections() -> list[dict]:
+    natural, legal = Vocabulary.NATURAL_THEME, Vocabulary.LEGAL_THEME
+    return [
+        {
+            "slug": "grbs",
+            "title": "个人办事",
+            "intro": "<p>生育收养、户籍证件、就业创业、社会保障、婚姻登记、退休养老……按主题找到您要办的事。</p>",
+            "search_description": (
+                "示范市个人办事：按生育、户籍、就业、社保、婚姻、退休等主题查找面向自然人的政务服务事项和办事指南。"
+            ),
+            "body": [
+                _themes("按主题办事", natural),
+                _matters(
+                    "社会保障",
+                    theme=_term(natural, name="社会保障（社会保险、社会救助）"),
+                ),
+                _matters("证件办理", theme=_term(natural, name="证件办理")),
+                _matters("就业创业", theme=_term(natural, name="就业创业")),
+                _matters("婚姻登记与生育收养", theme=_term(natural, name="婚姻登记")),
+                _matters(
+                    "最近更新的个人事项",
+                    width="full",
+                    count=8,
+                    ordering="updated",
+                    service_object=_term(Vocabulary.SERVICE_OBJECT, key="natural_person"),
+                ),
+            ],
+        },
+        {
+            "slug": "frbs",
+            "title": "法人办事",
+            "intro": "<p>企业开办、准营准办、工程建设、医疗卫生……面向企业和社会组织的事项一站查找。</p>",
+            "search_description": (
+                "示范市法人办事：企业开办、准营准办、工程建设项目审批、资质认证等面向法人的政务服务事项。"
+            ),
+            "body": [
+                _themes("按主题办事", legal),
+                _matters("市场监管 · 企业开办", department=_dept("market"), theme=_term(legal, name="设立变更")),
+                _matters("准营准办", theme=_term(legal, name="准营准办")),
+                _matters("国土和规划建设", theme=_term(legal, name="国土和规划建设")),
+                _matters("医疗卫生", theme=_term(legal, name="医疗卫生")),
+                _matters(
+                    "全程网办 · 企业不跑腿",
+                    width="full",
+                    count=8,
+                    online_depth=_term(Vocabulary.ONLINE_DEPTH, key="depth_4"),
+                    service_object=_term(Vocabulary.SERVICE_OBJECT, key="legal_enterprise"),
+                ),
+            ],
+        },
+        {
+            "slug": "bmfw",
+            "title": "部门服务",
+            "intro": "<p>按实施部门查找事项：市级部门、区县和街道（镇）、社区的在用事项一览。</p>",
+            "search_description": (
+                "示范市部门服务：市级部门、区县、街道（镇）和社区的政务服务事项，按部门查看办事指南和效能统计。"
+            ),
+            "body": [
+                _block("departments", heading="按部门查找", show_counts=True, width="full", more=_more("事项目录")),
+                _block(
+                    "stats",
+                    heading="各部门效能统计",
+                    figures=[
+                        "total",
+                        "immediate_share",
+                        "compression",
+                        "at_most_one_visit_share",
+                        "fully_online_share",
+                    ],
+                    breakdown="department",
+                    width="full",
+                    more=NO_MORE,
+                ),
+            ],
+        },
+        {
+            "slug": "yjs",
+            "title": "一件事",
+            "intro": "<p>把群众和企业眼中的“一件事”集成办理：一次告知、一表申请、一套材料、一窗受理、一网办理。</p>",
+            "search_description": (
+                "示范市“高效办成一件事”：新生儿出生、退休、开办餐饮店等集成办理事项，一次告知、一表申请、一窗受理。"
+            ),
+            "body": [
+                _block(
+                    "text",
+                    heading="什么是“一件事”",
+                    text=(
+                        "<p>“一件事”是把多个部门的相关事项按办事人的需要整合在一起，"
+                        "由牵头部门统一受理、并联审批、统一出件。</p>"
+                        "<ul><li>一次告知：所有材料一次讲清楚；</li>"
+                        "<li>一表申请、一套材料：重复的材料只交一次；</li>"
+                        "<li>一窗受理：到综合窗口或网上一次提交。</li></ul>"
+                    ),
+                    width="full",
+                    more=NO_MORE,
+                ),
+                _block("bundles", heading="全部“一件事”", count=30, show_summary=True, width="full", more=_more()),
+            ],
+        },
+    ]
+
+
+def _home_body(sections: dict[str, int]) -> list[dict]:
+    catalog, guides, disclosure = _page_id(MatterCatalogPage), _page_id(GuideIndexPage), _page_id(DisclosureIndexPage)
+    halls = _page_id(HallIndexPage)
+
+    def link(icon: str, label: str, description: str, page: int | None = None, url: str = "") -> dict:
+        return {"icon": icon, "label": label, "description": description, "page": page, "url": url}
+
+    return [
+        _block(
+            "banner",
+            title="“一网通办”就在身边",
+            text="政务服务事项在线查询，办事指南一次告知；能网办的不跑腿，要跑腿的最多跑一次。",
+            link_text="查找办事事项",
+            page=catalog,
+            url="",
+            style="primary",
+        ),
+        _block(
+            "quick_links",
+            heading="",
+            width="full",
+            more=NO_MORE,
+            links=[
+                link("person", "个人办事", "户籍、社保、婚育、就业", page=sections.get("grbs")),
+                link("enterprise", "法人办事", "开办、准营、工程建设", page=sections.get("frbs")),
+                link("department", "部门服务", "按部门查找事项", page=sections.get("bmfw")),
+                link("bundle", "一件事", "集成办理，一次办好", page=sections.get("yjs")),
+                link("guide", "办事指南", "材料、时限、流程", page=guides),
+                link("hall", "服务大厅", "地址、时间、窗口", page=halls),
+                link("document", "政府信息公开", "法定主动公开内容", page=disclosure),
+                link("search", "依申请公开", "在线提交申请", url="/xxgk/apply/"),
+            ],
+        ),
+        _matters(
+            "即办事项 · 立等可取",
+            handling_type=_term(Vocabulary.HANDLING_TYPE, key="immediate"),
+            link_to="matter",
+        ),
+        _matters(
+            "全程网办 · 一次不用跑",
+            online_depth=_term(Vocabulary.ONLINE_DEPTH, key="depth_4"),
+            link_to="matter",
+        ),
+        _block(
+            "disclosure_list",
+            heading="最新公开",
+            count=8,
+            show_index_number=False,
+            show_date=True,
+            width="half",
+            more=_more("公开目录"),
+        ),
+        _block("hall_notices", heading="大厅公告", count=4, width="half", more=_more("服务大厅")),
+        _block(
+            "stats",
+            heading="政务服务效能",
+            figures=["total", "immediate_share", "compression", "at_most_one_visit_share", "fully_online_share"],
+            breakdown="",
+            width="full",
+            more=_more("事项目录"),
+        ),
+        _themes("主题服务", "both"),
+        _block(
+            "bundles", heading="高效办成一件事", count=6, show_summary=True, width="full", more=_more("全部“一件事”")
+        ),
+        _block(
+            "halls",
+            heading="市政务服务中心窗口",
+            halls=["city-center"],
+            show_windows=True,
+            count=1,
+            width="full",
+            more=_more("全部服务大厅"),
+        ),
+    ]
+
+
+# ---- loading -----------------------------------------------------------------------------------
+
+
+def _publish(page: Page, admin) -> None:
+    page.save_revision(user=admin, log_action=True).publish(user=admin)
+
+
+def _ensure_sections(home: HomePage, admin) -> dict[str, int]:
+    result: dict[str, int] = {}
+    existing = {p.slug: p.pk for p in home.get_children()}
+    for spec in _sections():
+        if spec["slug"] in existing:
+            result[spec["slug"]] = existing[spec["slug"]]
+            continue
+        page = SectionPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            intro=spec["intro"],
+            search_description=spec["search_description"],
+            body=json.dumps(spec["body"], ensure_ascii=False),
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        _publish(page, admin)
+        result[spec["slug"]] = page.pk
+    if "fwdt" in existing:
+        result["fwdt"] = existing["fwdt"]
+    else:
+        halls = HallIndexPage(
+            title="服务大厅",
+            slug="fwdt",
+            intro="<p>市、区（县）政务服务中心和街道（镇）、社区便民服务中心（站）的地址、办公时间、咨询电话，"
+            "以及各窗口的开放情况和可办理事项。</p>",
+            search_description="示范市各级政务服务中心、便民服务中心（站）的地址、办公时间、咨询电话、窗口和大厅公告。",
+            body=json.dumps(
+                [_block("hall_notices", heading="各大厅公告", count=10, width="full", more=NO_MORE)],
+                ensure_ascii=False,
+            ),
+            show_in_menus=True,
+        )
+        home.add_child(instance=halls)
+        _publish(halls, admin)
+        result["fwdt"] = halls.pk
+    return result
+
+
+@transaction.atomic
+def load_portal_pages(admin) -> None:
+    """Compose the demo home page and section pages; running it again changes nothing."""
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    sections = _ensure_sections(home, admin)
+    home.refresh_from_db()
+    if not home.body:
+        home.body = json.dumps(_home_body(sections), ensure_ascii=False)
+        if not home.search_description:
+            home.search_description = (
+                "示范市人民政府门户网站：政务服务事项查询、办事指南、“一件事”集成办理、服务大厅窗口和政府信息公开。"
+            )
+        _publish(home, admin)
+
+
+def point_site_at_demo_url() -> None:
+    """Point the default site at the address ``make run`` serves, so printed QR codes and links open."""
+    url = urlsplit(settings.DEMO_SITE_URL)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (url.hostname, url.port or 80):
+        site.hostname, site.port = url.hostname, url.port or 80
+        site.save(update_fields=["hostname", "port"])
+
+
+@demo.register("portal", "门户页面", order=80)
+def load(context: demo.DemoContext) -> dict[str, int]:
+    point_site_at_demo_url()
+    load_portal_pages(context.admin)
+    return {"栏目页": SectionPage.objects.count()}
