@@ -62,8 +62,8 @@ def main() -> None:
     from django.db import connection
     from openpyxl import Workbook
 
-    from permissions import demo_data
     from matters.resources import MaterialResource, MatterResource
+    from permissions import demo_data
     from permissions.models import Department
 
     print(f"数据库: {connection.vendor}  事项: {args.matters}  每项材料: {args.materials}")

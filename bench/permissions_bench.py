@@ -44,8 +44,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"migrate                         {time.perf_counter() - t:7.2f} s")
 
-    from permissions.demo_data import credit_code
     from matters.models import Matter, MatterGroupObjectPermission, MatterType
+    from permissions.demo_data import credit_code
     from permissions.grants import sync_model_grants
     from permissions.models import Department
     from tests.conftest import make_user
