@@ -345,7 +345,7 @@ class ActionForm(forms.Form):
             self.fields["subreason"].choices = [("", "（无具体情形）")]
 
 
-class DeliveryForm(forms.Form):
+class LetterDeliveryForm(forms.Form):
     method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
     delivered_on = forms.DateField(label="送达日期", widget=AdminDateInput)
     recipient = forms.CharField(label="签收人或收件人", max_length=100)
@@ -515,7 +515,9 @@ class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
             consultations=list(r.consultations.all()),
             fee=getattr(r, "fee_notice", None),
             letters=letters,
-            delivery_form=DeliveryForm(initial={"delivered_on": today, "recipient": r.name}) if may_change else None,
+            delivery_form=LetterDeliveryForm(initial={"delivered_on": today, "recipient": r.name})
+            if may_change
+            else None,
             merge_candidates=list(flow.requests_of_applicant_for_merge(r)[:10]) if may_change else [],
             amendment_last_day=flow.clock.amendment_notice_last_day(r) if r.status in CLOCK_RUNNING else None,
             finished=r.finished_on,
@@ -551,7 +553,7 @@ class DeliveryView(View):
     def post(self, request, pk: int, letter_id: int):
         target = _load(request.user, pk)
         letter = get_object_or_404(Letter, pk=letter_id, request=target)
-        form = DeliveryForm(request.POST)
+        form = LetterDeliveryForm(request.POST)
         if not form.is_valid():
             problems = "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
             messages.error(request, f"送达记录未保存：{problems}")

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from api import collections, registry
 from api.page_content import Batch, absolute, expand_rich_text, one_of
 from api.resources import MomentFilter, Resource, register_source, resource_viewset
-from matters.api import DepartmentRefSerializer, _term_condition
+from matters.api import DepartmentRefSerializer, term_condition
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
 from matters.models import Matter
 
@@ -518,7 +518,7 @@ def _matters_of_terms(feed) -> QuerySet | None:
         return None
     matters = Matter.objects.all()
     for vocabulary, ids in by_vocabulary.items():
-        matters = matters.filter(_term_condition(vocabulary, ids))
+        matters = matters.filter(term_condition(vocabulary, ids))
     return matters.values("pk")
 
 

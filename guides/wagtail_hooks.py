@@ -1,25 +1,7 @@
-"""Admin registration of guides: flat listings with the staleness flag, the confirm action,
-the dashboard panel."""
-
-from django.urls import path
 from wagtail import hooks
 
-from .admin_views import BundleListingViewSet, ConfirmReviewView, GuideListingViewSet, StaleGuidesPanel
+from .viewsets import add_stale_guides_panel, register_guide_admin_urls, register_guide_listings
 
-
-@hooks.register("register_admin_viewset")
-def register_guide_listings():
-    return [GuideListingViewSet("guide_pages"), BundleListingViewSet("bundle_pages")]
-
-
-@hooks.register("register_admin_urls")
-def register_guide_admin_urls():
-    return [path("guides/<int:page_id>/confirm-review/", ConfirmReviewView.as_view(), name="guides_confirm_review")]
-
-
-@hooks.register("construct_homepage_panels")
-def add_stale_guides_panel(request, panels):
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
-    if PagePermissionPolicy().user_has_any_permission(request.user, ["change", "publish"]):
-        panels.append(StaleGuidesPanel(request))
+hooks.register("register_admin_viewset", register_guide_listings)
+hooks.register("register_admin_urls", register_guide_admin_urls)
+hooks.register("construct_homepage_panels", add_stale_guides_panel)

@@ -264,7 +264,7 @@ class MatterFilter(UpdatedFilterSet):
         return queryset.filter(Q(natural_themes__code=value) | Q(legal_themes__code=value)).distinct()
 
 
-class MatterResource(Resource):
+class MatterRecordResource(Resource):
     name = "matters"
     label = "事项"
     model = Matter
@@ -317,11 +317,11 @@ class MatterResource(Resource):
         for term in feed.terms.all():
             by_vocabulary.setdefault(term.vocabulary, []).append(term.pk)
         for vocabulary, ids in by_vocabulary.items():
-            queryset = queryset.filter(_term_condition(vocabulary, ids)).distinct()
+            queryset = queryset.filter(term_condition(vocabulary, ids)).distinct()
         return queryset
 
 
-def _term_condition(vocabulary: str, ids: list[int]):
+def term_condition(vocabulary: str, ids: list[int]):
     from django.db.models import Q
 
     from .models import Vocabulary
@@ -352,7 +352,7 @@ def _catalog_url() -> str | None:
     return page.full_url if page is not None else None
 
 
-MATTERS = register_source("matters", MatterResource())
+MATTERS = register_source("matters", MatterRecordResource())
 
 
 # ---- write: department systems -----------------------------------------------------------
@@ -483,7 +483,7 @@ _WRITE_RESPONSES = {
 
 
 @document
-class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ResourceViewSet):
+class MatterRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ResourceViewSet):
     """事项：公众和终端读取在用事项；部门系统以部门凭据写入本部门事项（保存为草稿版本）。"""
 
     resource = MATTERS
@@ -620,6 +620,6 @@ collections.register("matters", "事项", matter_transitions)
 collections.track(Matter, ("matters",), kind="matters")
 collections.track_revisions(Matter, "matters")
 collections.track_records_changed(Matter, ("matters",))
-registry.register_viewset("matters", MatterViewSet, basename="matter")
+registry.register_viewset("matters", MatterRecordViewSet, basename="matter")
 
 from . import api_reference  # noqa: E402, F401  (registers categories, matter types and statistics)

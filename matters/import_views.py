@@ -67,7 +67,7 @@ class CatalogBreadcrumbsMixin:
         ]
 
 
-def _may_import(user) -> bool:
+def may_import(user) -> bool:
     return policy_for(Matter).user_has_permission(user, "add") or policy_for(Matter).user_has_permission(user, "change")
 
 
@@ -101,7 +101,7 @@ class ImportView(CatalogBreadcrumbsMixin, WagtailAdminTemplateMixin, FormView):
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
-        if not _may_import(request.user):
+        if not may_import(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -132,7 +132,7 @@ class ConfirmImportView(View):
     """Write a previewed upload (planned again now), all or nothing."""
 
     def post(self, request):
-        if not _may_import(request.user):
+        if not may_import(request.user):
             raise PermissionDenied
         try:
             data = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=3600)
@@ -197,7 +197,7 @@ class BatchListView(CatalogBreadcrumbsMixin, WagtailAdminTemplateMixin, ListView
     paginate_by = 30
 
     def dispatch(self, request, *args, **kwargs):
-        if not _may_import(request.user):
+        if not may_import(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -237,7 +237,7 @@ class MatterIndexView(SnippetIndexView):
         query = self.request.GET.urlencode()
         export_url = reverse("matters_export") + (f"?{query}" if query else "")
         buttons.append(Button("导出Excel（当前筛选）", url=export_url, icon_name="download", priority=60))
-        if _may_import(self.request.user):
+        if may_import(self.request.user):
             buttons.append(Button("Excel导入", url=reverse("matters_import"), icon_name="upload", priority=61))
             template_url = reverse("matters_import_template")
             buttons.append(Button("下载导入模板", url=template_url, icon_name="doc-full", priority=62))

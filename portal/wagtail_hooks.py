@@ -1,11 +1,5 @@
-"""Admin registrations of the portal."""
-
 from wagtail import hooks
 
+from .viewsets import portal_department_chooser
 
-@hooks.register("register_admin_viewset")
-def register_portal_department_chooser():
-    """The department chooser of the portal blocks (matter lists, disclosure lists, statistics)."""
-    from .blocks.choosers import department_chooser_viewset
-
-    return department_chooser_viewset
+hooks.register("register_admin_viewset", portal_department_chooser)

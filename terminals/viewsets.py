@@ -25,7 +25,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from halls.wagtail_hooks import LocalTimeColumn, manageable_halls
+from core.columns import LocalTimeColumn
+from halls.viewsets import manageable_halls
 from permissions.policy import policy_for
 from permissions.viewsets import (
     MANAGE_ACTIONS,

@@ -129,7 +129,7 @@ def edit_data(model: str, record, user) -> dict:
 
 
 def _form_class(model: str):
-    from halls.wagtail_hooks import HallViewSet, NoticeViewSet, WindowViewSet
+    from halls.viewsets import HallViewSet, NoticeViewSet, WindowViewSet
     from terminals.viewsets import FeedViewSet, TerminalViewSet
 
     viewsets = {

@@ -11,7 +11,7 @@ from core.demo import DemoContext
 from halls import demo as halls_demo
 from halls.demo import load_halls
 from halls.models import Hall, Notice, Window
-from halls.wagtail_hooks import NoticeState
+from halls.viewsets import NoticeState
 from permissions import demo as permissions_demo
 from permissions.models import Membership
 from terminals import demo as terminals_demo

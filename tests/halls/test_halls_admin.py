@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from halls.models import Hall, Notice, Window
-from halls.wagtail_hooks import HallViewSet, WindowViewSet
+from halls.viewsets import HallViewSet, WindowViewSet
 
 from ..factories import MatterFactory
 from ..helpers import form_post_data
