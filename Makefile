@@ -5,10 +5,10 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Local development runs with DEBUG on; production sets its own environment.
-RUN_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Local development runs with DEBUG on; the demo's links and QR codes point where `make run` serves.
+RUN_ENV := DEBUG=$${DEBUG:-true} DEMO_SITE_URL=$${DEMO_SITE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: help
 help: ## List the targets

@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# make run: the portal's own error pages, not Django's debug pages (theme/middleware.py).
+if DEBUG and not env.bool("DEBUG_ERROR_PAGES", default=False):
+    MIDDLEWARE.insert(0, "theme.middleware.PortalErrorPagesMiddleware")
+
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
@@ -313,6 +317,11 @@ LOGGING = {
 }
 
 # Demo accounts (manage.py load_demo)
+# Mail: the console in development (never a connection error), SMTP from EMAIL_URL in production.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="示范市政务服务平台 <noreply@shifan.gov.cn>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Shifan@2026demo")
 # Where ``make run`` serves the demo: ``load_demo`` points the default Wagtail site here, so
 # absolute links (the QR code on printed notices) open. Production sets its Site in the admin.
