@@ -41,6 +41,8 @@ demo: install ## Migrate and load the demo data (idempotent)
 .PHONY: run
 run: demo ## Set up everything and serve the site with demo data at http://127.0.0.1:8000
 	@echo "门户: http://$(HOST):$(PORT)/   后台: http://$(HOST):$(PORT)/admin/   API: http://$(HOST):$(PORT)/api/docs/"
+	@# The online demo terminals poll the API meanwhile, so the dashboard does not drift into 失联.
+	$(RUN_ENV) $(BIN)/python manage.py demo_terminals & poller=$$!; trap "kill $$poller 2>/dev/null" EXIT; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests (tests/browser): Debian's Chromium and CJK fonts, axe-core pinned in package-lock.json.

@@ -24,6 +24,16 @@ DEMO_API_KEYS: dict[str, str] = {
 }
 
 
+# What each demo terminal polls while `make run` serves (``manage.py demo_terminals``). The LED
+# screen is left out on purpose: it is the demo's example of a terminal that went silent (失联).
+DEMO_POLLS: dict[str, str] = {
+    "市政务服务中心排队叫号机": "/api/v1/windows/?hall=city-center",
+    "市政务服务中心自助服务终端": "/api/v1/matters/?page_size=20",
+    "示范市政务服务网（门户网站）": "/api/v1/guides/?page_size=20",
+    "市场监管局业务系统": "/api/v1/matters/?page_size=20",
+}
+
+
 @dataclass
 class TerminalsResult:
     terminals: int = 0
