@@ -60,14 +60,8 @@ class DepartmentResource(Resource):
     def queryset(self, request):
         return Department.objects.active()
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        rows = Department.objects.filter(is_active=False, updated_at__gt=since, updated_at__lte=until)
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
-        return [
-            {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
-            for pk, at in rows.values_list("pk", "updated_at")
-        ]
+    def withdrawn_rows(self, request):
+        return [(Department.objects.filter(is_active=False), "updated_at")]
 
 
 DEPARTMENTS = DepartmentResource()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -252,9 +253,26 @@ class Resource:
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset
 
+    def withdrawn_rows(self, request) -> Iterable[tuple[QuerySet, str]]:
+        """Records that leave the collection without a stored tombstone, and the field saying when.
+
+        Pairs of (queryset, moment field): a deactivated hall and its ``updated_at``, an expired
+        notice and its ``ends_at``. None by default (deletions leave tombstones).
+        """
+        return ()
+
     def withdrawn(self, request, since, until, filterset) -> list[dict]:
         """Records that left the collection in (since, until] without a stored tombstone."""
-        return []
+        items = []
+        for rows, moment in self.withdrawn_rows(request):
+            rows = rows.filter(**{f"{moment}__gt": since, f"{moment}__lte": until})
+            if filterset is not None:
+                rows = filterset.filter_queryset(rows)
+            items += [
+                {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
+                for pk, at in rows.values_list("pk", moment)
+            ]
+        return items
 
     def search(self, queryset: QuerySet, q: str) -> QuerySet:
         condition = Q()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.cache import count_in_window
 from core.http import client_address
 
 from .clients import request_client
@@ -32,15 +33,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
-        key = f"{self.key}:{window}"
-        if self.cache.add(key, 1, self.duration + 1):
-            return True
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # expired between add and incr
-            self.cache.set(key, 1, self.duration + 1)
-            count = 1
-        return count <= self.num_requests
+        return count_in_window(f"{self.key}:{window}", self.duration) <= self.num_requests
 
     def wait(self) -> float:
         return max(1.0, self.window_end - self.now)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from core.cache import count_in_window
 from core.http import client_address
 from permissions.models import Department
 from permissions.validators import validate_credit_code
@@ -40,14 +41,8 @@ def valid_resident_id(value: str) -> bool:
 
 def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
     """Count this client's attempts in the window; True once over ``limit``."""
-    key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}:{int(time.time() // window)}"
+    return count_in_window(key, window) > limit
 
 
 def new_challenge() -> tuple[str, str]:

@@ -35,10 +35,6 @@ def hall_ref(hall: Hall) -> dict:
     return {"id": hall.pk, "code": hall.code, "name": hall.name}
 
 
-def _withdrawn(kind: str, rows) -> list[dict]:
-    return [{"id": str(pk), "kind": kind, "status": "withdrawn", "at": at} for pk, at in rows]
-
-
 # ---- halls ---------------------------------------------------------------------------------
 
 
@@ -83,11 +79,8 @@ class HallResource(Resource):
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related("department")
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        rows = Hall.objects.filter(is_active=False, updated_at__gt=since, updated_at__lte=until)
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
-        return _withdrawn(self.name, rows.values_list("pk", "updated_at"))
+    def withdrawn_rows(self, request):
+        return [(Hall.objects.filter(is_active=False), "updated_at")]
 
 
 HALLS = HallResource()
@@ -167,12 +160,9 @@ class WindowResource(Resource):
             Prefetch("matters", queryset=Matter.public_queryset().order_by("implementation_code", "pk")),
         )
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        """Windows of a hall deactivated in the window (deleted windows have stored tombstones)."""
-        rows = Window.objects.filter(hall__is_active=False, hall__updated_at__gt=since, hall__updated_at__lte=until)
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
-        return _withdrawn(self.name, rows.values_list("pk", "hall__updated_at"))
+    def withdrawn_rows(self, request):
+        """Windows of a deactivated hall (deleted windows have stored tombstones)."""
+        return [(Window.objects.filter(hall__is_active=False), "hall__updated_at")]
 
     def feed_queryset(self, feed) -> QuerySet:
         queryset = Window.public_queryset()
@@ -258,16 +248,12 @@ class NoticeResource(Resource):
             Prefetch("halls", queryset=Hall.objects.filter(is_active=True).order_by("sort_order", "code", "pk"))
         )
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        """Notices that expired in the window, and notices taken down (unpublished) in it."""
-        expired = Notice.objects.filter(is_active=True, ends_at__gt=since, ends_at__lte=until)
-        taken_down = Notice.objects.filter(is_active=False, updated_at__gt=since, updated_at__lte=until)
-        if filterset is not None:
-            expired = filterset.filter_queryset(expired)
-            taken_down = filterset.filter_queryset(taken_down)
-        return _withdrawn(self.name, expired.values_list("pk", "ends_at")) + _withdrawn(
-            self.name, taken_down.values_list("pk", "updated_at")
-        )
+    def withdrawn_rows(self, request):
+        """Notices that expired, and notices taken down (unpublished)."""
+        return [
+            (Notice.objects.filter(is_active=True), "ends_at"),
+            (Notice.objects.filter(is_active=False), "updated_at"),
+        ]
 
     def feed_queryset(self, feed) -> QuerySet:
         queryset = Notice.public_queryset()

@@ -293,16 +293,10 @@ class MatterRecordResource(Resource):
     def serializer_context(self, request) -> dict:
         return {"request": request, "catalog_url": _catalog_url()}
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
+    def withdrawn_rows(self, request):
         """Matters once published that are no longer in force (cancelled, suspended, unpublished)."""
-        rows = Matter.objects.filter(version__gt=0, updated_at__gt=since, updated_at__lte=until).exclude(
-            pk__in=self.queryset(request).values("pk")
-        )
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
         return [
-            {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
-            for pk, at in rows.values_list("pk", "updated_at")
+            (Matter.objects.filter(version__gt=0).exclude(pk__in=self.queryset(request).values("pk")), "updated_at")
         ]
 
     def feed_queryset(self, feed) -> QuerySet:

@@ -78,14 +78,8 @@ class CategoryResource(Resource):
     def queryset(self, request):
         return Term.objects.filter(is_active=True)
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        rows = Term.objects.filter(is_active=False, updated_at__gt=since, updated_at__lte=until)
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
-        return [
-            {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
-            for pk, at in rows.values_list("pk", "updated_at")
-        ]
+    def withdrawn_rows(self, request):
+        return [(Term.objects.filter(is_active=False), "updated_at")]
 
 
 CATEGORIES = CategoryResource()
@@ -145,14 +139,8 @@ class MatterTypeResource(Resource):
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return _stamped(queryset)
 
-    def withdrawn(self, request, since, until, filterset) -> list[dict]:
-        rows = _stamped(MatterType.objects.filter(is_active=False)).filter(updated_at__gt=since, updated_at__lte=until)
-        if filterset is not None:
-            rows = filterset.filter_queryset(rows)
-        return [
-            {"id": str(pk), "kind": self.name, "status": "withdrawn", "at": at}
-            for pk, at in rows.values_list("pk", "updated_at")
-        ]
+    def withdrawn_rows(self, request):
+        return [(_stamped(MatterType.objects.filter(is_active=False)), "updated_at")]
 
 
 MATTER_TYPES = MatterTypeResource()

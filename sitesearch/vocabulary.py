@@ -8,10 +8,9 @@ on its next search (the TTL bounds staleness when the cache is per process).
 from __future__ import annotations
 
 import difflib
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from core import cache as shared_cache
 
 from . import analysis, registry
 
@@ -23,30 +22,18 @@ SUGGESTION_CUTOFF = 0.75
 _synced_version: str | None = None
 
 
-def _version_key(scope: str) -> str:
-    return f"sitesearch:version:{scope}"
-
-
 def version(scope: str) -> str:
-    current = cache.get(_version_key(scope))
-    if current is None:
-        cache.add(_version_key(scope), uuid.uuid4().hex, None)
-        current = cache.get(_version_key(scope), "")
-    return current
+    return shared_cache.version(f"sitesearch:{scope}")
 
 
 def changed(scope: str) -> None:
     """Something in ``scope`` changed: lists derived from it are rebuilt on the next search."""
-    cache.set(_version_key(scope), uuid.uuid4().hex, None)
+    shared_cache.bump(f"sitesearch:{scope}")
 
 
 def cached(name: str, build, scopes: tuple[str, ...]):
-    key = ":".join(["sitesearch", name, *(version(scope) for scope in scopes)])
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    versions = tuple(f"sitesearch:{scope}" for scope in scopes)
+    return shared_cache.cached(f"sitesearch:{name}", build, versions, CACHE_SECONDS)
 
 
 def _build_words() -> dict:

@@ -34,14 +34,14 @@ from __future__ import annotations
 import bisect
 import datetime
 import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, TypeVar
 
 import chinese_calendar
-from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
+
+from core import cache as shared_cache
 
 __all__ = [
     "MAX_DAYS",
@@ -68,7 +68,7 @@ __all__ = [
 # far beyond any statutory deadline; bigger numbers are typing mistakes.
 MAX_DAYS = 3650
 
-VERSION_CACHE_KEY = "cms:workdays:version"
+VERSION_NAME = "workdays"  # the calendar's version token in the shared cache (core.cache)
 
 # The years any computation may touch (the admin accepts entries for the same range).
 MIN_YEAR = 2000
@@ -365,12 +365,7 @@ _current: WorkingDayCalendar | None = None
 
 
 def _shared_token() -> str:
-    token = cache.get(VERSION_CACHE_KEY)
-    if token is None:
-        # Lost (cache cleared or restarted): start a new version, so every process reloads once.
-        cache.add(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(VERSION_CACHE_KEY) or "unshared"
-    return token
+    return shared_cache.version(VERSION_NAME)
 
 
 def _load(token: str) -> WorkingDayCalendar:
@@ -400,7 +395,7 @@ def _bump() -> None:
     global _current
     with _lock:
         _current = None
-    cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+    shared_cache.bump(VERSION_NAME)
 
 
 def _after_commit() -> None:

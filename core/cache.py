@@ -1,0 +1,62 @@
+"""The shared cache's two idioms, in one place.
+
+- **Versioned values** (``version``, ``bump``, ``cached``): a value derived from the database is
+  cached under a key that includes a version token kept in the shared cache. Whoever changes the
+  source bumps the token, so every process (each gunicorn worker, the task worker) rebuilds on
+  its next read; no process ever has to be told. A lost token (cache flushed or restarted) simply
+  starts a new version: everybody rebuilds once.
+- **Counting in fixed windows** (``count_in_window``): the rate limits of the API and of the public
+  forms. ``cache.add``/``cache.incr`` are atomic on Redis and per process on the local memory cache.
+
+The API's collection versions are different on purpose: they live in a database row updated in
+the same transaction as the change, because an ETag must never be answered from a stale token.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+
+def _version_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def version(name: str) -> str:
+    """The current version token of ``name`` (created on first use)."""
+    token = cache.get(_version_key(name))
+    if token is None:
+        cache.add(_version_key(name), uuid.uuid4().hex, None)
+        token = cache.get(_version_key(name)) or "unshared"
+    return token
+
+
+def bump(name: str) -> None:
+    """``name`` changed: values cached under its old version are never read again."""
+    cache.set(_version_key(name), uuid.uuid4().hex, None)
+
+
+def cached(key: str, build: Callable[[], T], versions: tuple[str, ...], timeout: int) -> T:
+    """``build()``, cached under ``key`` and the current tokens of ``versions``."""
+    full_key = ":".join([key, *(version(name) for name in versions)])
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def count_in_window(key: str, window: int) -> int:
+    """Count one more event under ``key`` in the current fixed window of ``window`` seconds."""
+    if cache.add(key, 1, window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window + 1)
+        return 1
