@@ -52,6 +52,14 @@ def expand_rich_text(values: Iterable[str]) -> dict[str, str]:
     return {v: expand_db_html(v) for v in distinct}
 
 
+def page_url(page, request) -> str:
+    """A page's full public URL, worked out once per record however many fields use it."""
+    cached = getattr(page, "_api_url", None)
+    if cached is None:
+        cached = page._api_url = page.get_full_url(request) or ""
+    return cached
+
+
 def absolute(base: str | None, url: str | None) -> str | None:
     """``url`` made absolute against ``base`` (a page's full URL); absolute URLs stay as they are."""
     if not url:

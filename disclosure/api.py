@@ -22,7 +22,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from api import collections, registry, scopes
-from api.page_content import Batch, absolute, expand_rich_text
+from api.page_content import Batch, absolute, expand_rich_text, page_url
 from api.resources import IdFilter, MomentFilter, Resource, register_source, resource_viewset
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import department_ref
@@ -172,14 +172,8 @@ class DisclosureDocumentRecordSerializer(serializers.Serializer):
         allow_null=True, label="最后发布时间", help_text="最后发布时间（同步以它为更新时间）。"
     )
 
-    def _url(self, obj) -> str:
-        cached = getattr(obj, "_api_url", None)
-        if cached is None:
-            cached = obj._api_url = obj.get_full_url(self.context.get("request")) or ""
-        return cached
-
     def get_url(self, obj) -> str:
-        return self._url(obj)
+        return page_url(obj, self.context.get("request"))
 
     def get_issuing_body(self, obj) -> DepartmentRefSerializer:
         return department_ref(obj.issuing_body)
@@ -201,7 +195,7 @@ class DisclosureDocumentRecordSerializer(serializers.Serializer):
         return obj.replaced_by_id if obj.replaced_by_id in obj._api_public_replacements else None
 
     def get_attachments(self, obj) -> AttachmentSerializer(many=True):
-        base = self._url(obj)
+        base = page_url(obj, self.context.get("request"))
         return [
             {"title": a.title or a.document.title, "url": absolute(base, a.document.url)} for a in obj.attachments.all()
         ]

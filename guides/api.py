@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from api import collections, registry
-from api.page_content import Batch, absolute, expand_rich_text, one_of
+from api.page_content import Batch, absolute, expand_rich_text, one_of, page_url
 from api.resources import MomentFilter, Resource, register_source, resource_viewset
 from matters.api import DepartmentRefSerializer, term_condition
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
@@ -332,20 +332,14 @@ class _GuideBaseSerializer(serializers.Serializer):
         allow_null=True, label="最后发布时间", help_text="最后发布时间（同步以它为更新时间）。"
     )
 
-    def _url(self, obj) -> str:
-        cached = getattr(obj, "_api_url", None)
-        if cached is None:
-            cached = obj._api_url = obj.get_full_url(self.context.get("request")) or ""
-        return cached
-
     def get_url(self, obj) -> str:
-        return self._url(obj)
+        return page_url(obj, self.context.get("request"))
 
     def get_print_url(self, obj) -> str:
-        return self._url(obj) + obj.reverse_subpage("print")
+        return page_url(obj, self.context.get("request")) + obj.reverse_subpage("print")
 
     def get_pdf_url(self, obj) -> str:
-        return self._url(obj) + obj.reverse_subpage("pdf")
+        return page_url(obj, self.context.get("request")) + obj.reverse_subpage("pdf")
 
     def get_department(self, obj) -> DepartmentRefSerializer(allow_null=True):
         _refs_of(obj)
@@ -353,7 +347,7 @@ class _GuideBaseSerializer(serializers.Serializer):
 
     def get_body(self, obj) -> BODY:
         _refs_of(obj)
-        return render_body(obj.body.raw_data, obj._api_refs, self._url(obj))
+        return render_body(obj.body.raw_data, obj._api_refs, page_url(obj, self.context.get("request")))
 
 
 class GuideRecordSerializer(_GuideBaseSerializer):

@@ -64,27 +64,7 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Material
-        fields = [
-            "name",
-            "material_type",
-            "material_form",
-            "original_copies",
-            "copy_copies",
-            "paper_spec",
-            "necessity",
-            "necessity_name",
-            "condition",
-            "source",
-            "source_name",
-            "source_note",
-            "exempt",
-            "fill_instructions",
-            "acceptance_criteria",
-            "basis",
-            "note",
-            "blank_form_url",
-            "sample_url",
-        ]
+        fields = [*Material.ELEMENT_FIELDS, "necessity_name", "source_name", "blank_form_url", "sample_url"]
 
     def get_blank_form_url(self, obj) -> str | None:
         return obj.blank_form.url if obj.blank_form_id else None
@@ -355,23 +335,7 @@ MATTERS = register_source("matters", MatterRecordResource())
 class MaterialWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Material
-        fields = [
-            "name",
-            "material_type",
-            "material_form",
-            "original_copies",
-            "copy_copies",
-            "paper_spec",
-            "necessity",
-            "condition",
-            "source",
-            "source_note",
-            "exempt",
-            "fill_instructions",
-            "acceptance_criteria",
-            "basis",
-            "note",
-        ]
+        fields = list(Material.ELEMENT_FIELDS)
         extra_kwargs = {"necessity": {"default": Necessity.REQUIRED}}
 
 

@@ -593,6 +593,26 @@ class PaperSpec(models.TextChoices):
 class Material(Orderable):
     """申请材料 (domain.md §1.2)."""
 
+    # The standard elements of a material, in the order of the 实施清单: what the API reads and
+    # writes (one list for both, so a new element cannot reach one and miss the other).
+    ELEMENT_FIELDS = (
+        "name",
+        "material_type",
+        "material_form",
+        "original_copies",
+        "copy_copies",
+        "paper_spec",
+        "necessity",
+        "condition",
+        "source",
+        "source_note",
+        "exempt",
+        "fill_instructions",
+        "acceptance_criteria",
+        "basis",
+        "note",
+    )
+
     matter = ParentalKey(Matter, verbose_name="事项", on_delete=models.CASCADE, related_name="materials")
     name = models.CharField("材料名称", max_length=200)
     material_type = models.CharField(
