@@ -25,6 +25,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from api import scopes as api_scopes
 from core.columns import LocalTimeColumn
 from halls.viewsets import manageable_halls
 from permissions.policy import policy_for
@@ -196,7 +197,7 @@ class _KeyActionView(View):
 class RotateKeysView(_KeyActionView):
     def post(self, request, pk):
         terminal = self.terminal
-        privileged = terminals.SERVICE_USER_SCOPES.intersection(terminal.scopes or [])
+        privileged = api_scopes.user_scopes().intersection(terminal.scopes or [])
         if privileged and not policy_for(Terminal).user_has_permission_for_instance(request.user, "add", terminal):
             # A key that acts as a department owner goes only to someone who may create there.
             raise PermissionDenied
