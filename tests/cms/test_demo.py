@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from matters.models import Matter
+from matters.models import ImportBatch, Matter
 from permissions import demo_data
 from permissions.models import Department, Membership
 
@@ -47,6 +47,10 @@ def test_load_demo_builds_the_city_and_is_idempotent():
     for spec in demo_data.USERS:
         assert spec.username in out.getvalue()
     assert "demoLED1." in out.getvalue()  # the demo terminal keys are printed with the accounts
+
+    # The catalog came in as one import batch of the demo workbook.
+    assert ImportBatch.objects.get().created == 151
+    assert "事项目录    事项 153，本次新增 151" in out.getvalue()
 
     before = row_counts()
     call_command("load_demo", stdout=StringIO())
