@@ -4,13 +4,22 @@
 and runs the registered loaders in order inside one transaction, printing one line per loader
 with what it made and how long it took. A loader must be idempotent: running ``load_demo`` again
 changes nothing. Loaders share a ``DemoContext`` (the demo departments by key, the admin user).
+
+An app may also register a *wrapper* (``register_wrapper``): a context manager entered around
+all the loaders, for work better done once at the end than on every save (the site search
+indexes each record once, when the loaders are done). What it yields, a dict of counts it may
+fill in when it leaves, is printed with the time its leaving took, like a loader's line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models.signals import post_save
 
 REASON = "演示数据"
 
@@ -52,3 +61,84 @@ def register(name: str, label: str, *, order: int) -> Callable[[Loader], Loader]
 
 def loaders() -> list[DemoLoader]:
     return sorted(_LOADERS.values(), key=lambda loader: (loader.order, loader.name))
+
+
+# A wrapper yields a dict of Chinese labels and counts, filled in when it leaves.
+Wrapper = Callable[[DemoContext], AbstractContextManager[dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class DemoWrapper:
+    name: str
+    label: str
+    wrap: Wrapper
+
+
+_WRAPPERS: dict[str, DemoWrapper] = {}
+
+
+def register_wrapper(name: str, label: str) -> Callable[[Wrapper], Wrapper]:
+    """Register a context manager that ``load_demo`` enters around all the loaders."""
+
+    def decorator(wrap: Wrapper) -> Wrapper:
+        _WRAPPERS[name] = DemoWrapper(name, label, wrap)
+        return wrap
+
+    return decorator
+
+
+def wrappers() -> list[DemoWrapper]:
+    return sorted(_WRAPPERS.values(), key=lambda wrapper: wrapper.name)
+
+
+@register_wrapper("references", "引用索引")
+@contextmanager
+def references_once(context: DemoContext) -> Iterator[dict[str, int]]:
+    """Wagtail's reference index (where a document, page or snippet is used), brought up to
+    date once per saved record when the loaders are done rather than on every save (a page is
+    saved three times: created, revised, published). Deletions still update it at once."""
+    from wagtail.models import ReferenceIndex
+    from wagtail.signal_handlers import reference_index_auto_update_disabled, update_reference_index_on_save
+
+    made: dict[str, int] = {}
+    if getattr(reference_index_auto_update_disabled, "value", False):
+        yield made  # switched off around load_demo (as some test suites do): nothing to bring up to date
+        return
+    pending: dict[type, set] = defaultdict(set)
+
+    def collect(sender, instance, raw=False, **kwargs) -> None:
+        if not raw:
+            pending[type(instance)].add(instance.pk)
+
+    models = list(ReferenceIndex.tracked_models)
+    for model in models:
+        post_save.disconnect(update_reference_index_on_save, sender=model)
+        post_save.connect(collect, sender=model, dispatch_uid="demo-references")
+    try:
+        yield made
+    finally:
+        for model in models:
+            post_save.disconnect(collect, sender=model, dispatch_uid="demo-references")
+            post_save.connect(update_reference_index_on_save, sender=model)
+    made["记录"] = update_references(pending)
+
+
+def update_references(pending: dict[type, set]) -> int:
+    """What ``wagtail.tasks.update_reference_index_task`` does for each saved record (an inline
+    child stands for its parent), once per record."""
+    from modelcluster.fields import ParentalKey
+    from wagtail.models import ReferenceIndex
+
+    records: dict[tuple[type, Any], Any] = {}
+    for model, pks in pending.items():
+        for instance in model._default_manager.filter(pk__in=list(pks)).iterator(chunk_size=500):
+            while instance is not None:
+                parental = [f for f in instance._meta.get_fields() if isinstance(f, ParentalKey)]
+                if not parental:
+                    break
+                instance = getattr(instance, parental[0].name)
+            if instance is not None and ReferenceIndex.is_indexed(instance._meta.model):
+                records[(instance._meta.model, instance.pk)] = instance
+    for instance in records.values():
+        ReferenceIndex.create_or_update_for_object(instance)
+    return len(records)

@@ -95,9 +95,9 @@ def _section(department: Department) -> DisclosureSectionPage | None:
 
 
 def _publish(page: DisclosureDocumentPage, section, published: datetime.date, user) -> None:
-    section.add_child(instance=page)
+    section.add_child(instance=page)  # validated here: the revision need not validate again
     assign_index_number(page, on=published)
-    revision = page.save_revision(user=user)
+    revision = page.save_revision(user=user, clean=False)
     revision.publish(user=user)
     moment = datetime.datetime.combine(published, datetime.time(10, 0), tzinfo=datetime.UTC)
     DisclosureDocumentPage.objects.filter(pk=page.pk).update(

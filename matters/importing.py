@@ -21,8 +21,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import tablib
 from django.contrib.contenttypes.models import ContentType
@@ -32,7 +34,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
-from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
 from core.signals import records_changed
 from permissions.grants import deferred_grants, records_saved
@@ -41,6 +43,7 @@ from permissions.policy import policy_for
 
 from . import lifecycle, standards
 from .models import (
+    FAQ,
     Fee,
     HandlingPlace,
     ImportBatch,
@@ -49,18 +52,23 @@ from .models import (
     Matter,
     MatterStatus,
     MatterType,
+    ProcessStep,
     Term,
 )
 from .resources import (
     CODE,
+    FAQ_SHEET,
     MATERIAL_SHEET,
     MATTER_SHEET,
+    STEP_SHEET,
     BasisCell,
     CellError,
+    FAQResource,
     FeeCell,
     MaterialResource,
     MatterResource,
     PlaceCell,
+    StepResource,
     canonical,
     copies_of,
     half_width,
@@ -81,17 +89,33 @@ SIMPLE_COLUMNS = (
     "body_nature",
     "power_source",
     "acceptance_conditions",
+    "no_materials_needed",
     "handling_type",
     "statutory_limit",
+    "statutory_limit_note",
     "promised_limit",
+    "promised_limit_note",
     "is_charged",
+    "online_payment",
     "visits",
     "visit_reason",
     "online_depth",
+    "online_url",
+    "appointment",
+    "express_delivery",
+    "self_service",
+    "in_hall",
+    "service_scope",
     "consultation",
     "complaint",
     "result_type",
     "result_name",
+    "rights",
+    "obligations",
+    "remedies",
+    "intermediary_exists",
+    "intermediary_name",
+    "intermediary_content",
 )
 NOT_COMPARED = ("implementation_code", "department_code", "department_name", "status")
 TRANSITIONS = {
@@ -104,6 +128,66 @@ TRANSITIONS = {
 
 class ImportFileError(Exception):
     """The file cannot be read at all (wrong format, missing sheet or headers)."""
+
+
+def _material_row(child: dict) -> dict:
+    return {
+        "name": child["name"],
+        "material_type": child.get("material_type", "original"),
+        "material_form": child.get("material_form", "paper"),
+        "copies": copies_of(child),
+        "necessity": child.get("necessity", "required"),
+        "condition": child.get("condition", ""),
+        "source": child.get("source", "applicant"),
+        "source_note": child.get("source_note", ""),
+        "exempt": child.get("exempt", False),
+        "fill_instructions": child.get("fill_instructions", ""),
+    }
+
+
+@dataclass(frozen=True)
+class ChildSheet:
+    """A sheet of one kind of a matter's inline children, a row each, linked by 实施编码.
+
+    A matter with rows in the sheet gets exactly those children, in that order; one without
+    rows keeps its own. A row replaces the record's child of the same ``key`` (its name), so
+    what the sheet does not show (a material's blank form) survives.
+    """
+
+    title: str
+    relation: str  # the related name on Matter
+    model: type
+    resource: type
+    key: str
+    label: str  # one child, in messages
+    not_validated: tuple[str, ...] = ("matter",)
+    to_row: Callable[[dict], dict] | None = None  # a child in a revision -> its row; default: same names
+
+    @cached_property
+    def defaults(self) -> dict:
+        attributes = [f.attribute for f in self.resource().fields.values() if f.attribute != "implementation_code"]
+        return {a: self.model._meta.get_field(a).get_default() for a in attributes}
+
+    def row(self, code: str, child: dict) -> dict:
+        if self.to_row is not None:
+            return {"implementation_code": code, **self.to_row(child)}
+        return {"implementation_code": code, **{a: child.get(a, d) for a, d in self.defaults.items()}}
+
+
+CHILD_SHEETS = (
+    ChildSheet(
+        MATERIAL_SHEET,
+        "materials",
+        Material,
+        MaterialResource,
+        key="name",
+        label="材料",
+        not_validated=("matter", "blank_form", "sample"),  # documents are attached in the admin
+        to_row=_material_row,
+    ),
+    ChildSheet(STEP_SHEET, "steps", ProcessStep, StepResource, "name", "办理环节"),
+    ChildSheet(FAQ_SHEET, "faqs", FAQ, FAQResource, "question", "常见问题"),
+)
 
 
 @dataclass
@@ -140,7 +224,7 @@ class RowPlan:
     outcome: str = ""  # draft, publish, submit ("" when nothing is written)
     transition: str = ""  # a lifecycle action for 事项状态
     values: dict = field(default_factory=dict, repr=False)
-    materials: list[dict] | None = field(default=None, repr=False)
+    children: dict[str, list[dict]] = field(default_factory=dict, repr=False)  # relation -> rows of its sheet
     matter: Matter | None = field(default=None, repr=False)
     department: Department | None = field(default=None, repr=False)
     obj: Matter | None = field(default=None, repr=False)
@@ -296,49 +380,70 @@ class Catalog:
             "power_source": term(content.get("power_source")),
             "exercise_levels": [terms[pk] for pk in content.get("exercise_levels", []) if pk in terms],
             "legal_bases": [
-                BasisCell(b["law_name"], b.get("document_number", ""), b.get("article", ""))
+                BasisCell(b["law_name"], b.get("document_number", ""), b.get("article", ""), b.get("text", ""))
                 for b in content.get("legal_bases", [])
             ],
             "acceptance_conditions": content.get("acceptance_conditions", ""),
+            "no_materials_needed": content.get("no_materials_needed", False),
             "handling_type": term(content.get("handling_type")),
             "statutory_limit": content.get("statutory_limit"),
+            "statutory_limit_note": content.get("statutory_limit_note", ""),
             "promised_limit": content.get("promised_limit"),
+            "promised_limit_note": content.get("promised_limit_note", ""),
             "is_charged": content.get("is_charged", False),
             "fee_standards": [FeeCell(f["name"], f["standard"]) for f in fees],
             "fee_bases": [f["basis"] for f in fees],
+            "online_payment": content.get("online_payment", False),
             "visits": content.get("visits", 0),
             "visit_reason": content.get("visit_reason", ""),
             "online_depth": term(content.get("online_depth")),
+            "online_url": content.get("online_url", ""),
             "handling_forms": [terms[pk] for pk in content.get("handling_forms", []) if pk in terms],
+            "appointment": content.get("appointment", False),
+            "express_delivery": content.get("express_delivery", False),
+            "self_service": content.get("self_service", False),
+            "in_hall": content.get("in_hall", True),
+            "service_scope": term(content.get("service_scope")),
             "service_objects": [terms[pk] for pk in content.get("service_objects", []) if pk in terms],
             "natural_themes": [terms[pk] for pk in content.get("natural_themes", []) if pk in terms],
             "legal_themes": [terms[pk] for pk in content.get("legal_themes", []) if pk in terms],
-            "places": [PlaceCell(p["name"], p.get("address", "")) for p in places],
+            "places": [PlaceCell(p["name"], p.get("address", ""), p.get("phone", "")) for p in places],
             "hours": places[0].get("hours", "") if places else "",
             "consultation": content.get("consultation", ""),
             "complaint": content.get("complaint", ""),
             "result_type": term(content.get("result_type")),
             "result_name": content.get("result_name", ""),
+            "rights": content.get("rights", ""),
+            "obligations": content.get("obligations", ""),
+            "remedies": content.get("remedies", ""),
+            "intermediary_exists": content.get("intermediary_exists", False),
+            "intermediary_name": content.get("intermediary_name", ""),
+            "intermediary_content": content.get("intermediary_content", ""),
             "status": matter.status,
         }
 
     @staticmethod
-    def material_rows(code: str, content: dict) -> list[dict]:
-        return [
-            {
-                "implementation_code": code,
-                "name": m["name"],
-                "material_type": m.get("material_type", "original"),
-                "material_form": m.get("material_form", "paper"),
-                "copies": copies_of(m),
-                "necessity": m.get("necessity", "required"),
-                "condition": m.get("condition", ""),
-                "source": m.get("source", "applicant"),
-                "source_note": m.get("source_note", ""),
-                "exempt": m.get("exempt", False),
-                "fill_instructions": m.get("fill_instructions", ""),
-            }
-            for m in content.get("materials", [])
+    def child_rows(sheet: ChildSheet, code: str, content: dict) -> list[dict]:
+        return [sheet.row(code, child) for child in content.get(sheet.relation, [])]
+
+
+def _keep_details(values: dict, current: dict) -> None:
+    """Fill in what a cell may leave out from the record's current row, as writing it would:
+    a basis's text (by law and article), a place's address and phone (by name)."""
+    if "legal_bases" in values:
+        texts = {(b.law_name, b.article): b.text for b in current["legal_bases"]}
+        values["legal_bases"] = [
+            b if b.text else replace(b, text=texts.get((b.law_name, b.article), "")) for b in values["legal_bases"]
+        ]
+    if "places" in values:
+        places = {p.name: p for p in current["places"]}
+        values["places"] = [
+            replace(
+                p,
+                address=p.address or getattr(places.get(p.name), "address", ""),
+                phone=p.phone or getattr(places.get(p.name), "phone", ""),
+            )
+            for p in values["places"]
         ]
 
 
@@ -351,23 +456,27 @@ def export_queryset(user):
 
 
 def export_databook(matters: Iterable[Matter]) -> tablib.Databook:
-    """Both sheets for these matters, as the import expects them."""
+    """All sheets for these matters (事项 and one per kind of child), as the import expects them."""
     matters = list(matters)
     catalog = Catalog()
-    matter_resource, material_resource = MatterResource(), MaterialResource()
-    matter_rows, material_rows = [], []
+    matter_rows: list[dict] = []
+    child_rows: dict[str, list[dict]] = {sheet.relation: [] for sheet in CHILD_SHEETS}
     for start in range(0, len(matters), CHUNK):
         chunk = matters[start : start + CHUNK]
         contents = catalog.contents(chunk)
         for matter in chunk:
             content = contents[matter.pk]
             matter_rows.append(catalog.matter_row(matter, content))
-            material_rows.extend(catalog.material_rows(matter.implementation_code, content))
-    first = matter_resource.export(queryset=matter_rows)
+            for sheet in CHILD_SHEETS:
+                child_rows[sheet.relation].extend(catalog.child_rows(sheet, matter.implementation_code, content))
+    first = MatterResource().export(queryset=matter_rows)
     first.title = MATTER_SHEET
-    second = material_resource.export(queryset=material_rows)
-    second.title = MATERIAL_SHEET
-    return tablib.Databook([first, second])
+    book = tablib.Databook([first])
+    for sheet in CHILD_SHEETS:
+        dataset = sheet.resource().export(queryset=child_rows[sheet.relation])
+        dataset.title = sheet.title
+        book.add_sheet(dataset)
+    return book
 
 
 def export_xlsx(matters: Iterable[Matter]) -> bytes:
@@ -391,27 +500,40 @@ def template_xlsx() -> bytes:
         "实施主体性质": "法定机关",
         "权力来源": "法定本级行使",
         "行使层级": "市级",
-        "设定依据": "《中华人民共和国食品安全法》（主席令第21号）第三十五条",
+        "设定依据": "《中华人民共和国食品安全法》（主席令第21号）第三十五条：国家对食品生产经营实行许可制度。",
         "受理条件": "申请人具有与经营的食品品种、数量相适应的经营场所。",
+        "无需提交材料": "否",
         "办件类型": "承诺件",
         "法定办结时限": "20个工作日",
+        "法定办结时限说明": "自受理之日起20个工作日",
         "承诺办结时限": 10,
+        "承诺办结时限说明": "自受理之日起10个工作日",
         "是否收费": "否",
         "收费标准": "",
         "收费依据": "",
         "到办事现场次数": 1,
         "必须现场办理原因说明": "须现场核验原件",
         "网上办理深度": "Ⅲ级",
+        "网上办理地址": "https://zwfw.example.gov.cn/item/11990100000000114Y010099",
         "办理形式": "窗口办理、网上办理",
+        "支持预约办理": "是",
+        "支持物流快递": "是",
+        "支持自助终端办理": "否",
+        "进驻政务大厅": "是",
+        "通办范围": "全市",
         "服务对象": "企业法人",
         "自然人主题分类": "",
         "法人主题分类": "准营准办",
-        "办理地点": "示范市政务服务中心 一楼A区，示范市人民大道88号",
+        "办理地点": "示范市政务服务中心 一楼A区，示范市人民大道88号，电话：0999-8800000",
         "办理时间": "周一至周五 9:00-12:00，13:30-17:00",
         "咨询方式": "0999-12345",
         "监督投诉方式": "12345政务服务便民热线",
         "审批结果类型": "证照",
         "办理结果名称": "食品经营许可证",
+        "依法享有的权利": "依法获得办理结果。",
+        "依法履行的义务": "如实提交申请材料。",
+        "行政复议和行政诉讼途径": "可依法申请行政复议或者提起行政诉讼。",
+        "存在中介服务": "否",
         "事项状态": "草稿",
     }
     materials = {
@@ -427,10 +549,26 @@ def template_xlsx() -> bytes:
         "免提交": "否",
         "填报须知": "如实填写并签字盖章",
     }
+    step = {
+        "实施编码": example["实施编码"],
+        "环节名称": "受理",
+        "办理处室/岗位": "受理人员",
+        "办理人": "市市场监管局",
+        "办理时限": 1,
+        "审查标准": "材料齐全、符合法定形式。",
+        "有特别程序": "否",
+    }
+    faq = {
+        "实施编码": example["实施编码"],
+        "问题": "办理这个事项需要跑几次？",
+        "解答": "材料齐全的，最多跑1次。",
+    }
     book = tablib.Databook()
     for title, resource, row in (
         (MATTER_SHEET, MatterResource(), example),
         (MATERIAL_SHEET, MaterialResource(), materials),
+        (STEP_SHEET, StepResource(), step),
+        (FAQ_SHEET, FAQResource(), faq),
     ):
         headers = [f.column_name for f in resource.fields.values()]
         sheet = tablib.Dataset(headers=headers, title=title)
@@ -450,9 +588,9 @@ class Planner:
         self.plan = ImportPlan(file_name)
         self.resolver = TermResolver()
         self.matter_resource = MatterResource(self.resolver)
-        self.material_resource = MaterialResource()
         self.by_column = {f.column_name: f for f in self.matter_resource.fields.values()}
-        self.material_by_column = {f.column_name: f for f in self.material_resource.fields.values()}
+        # sheet title -> {column: field}
+        self.child_columns = {s.title: {f.column_name: f for f in s.resource().fields.values()} for s in CHILD_SHEETS}
         self.catalog = Catalog()
         self.departments = {d.credit_code: d for d in self.catalog.departments.values()}
         self.policy = policy_for(Matter)
@@ -497,12 +635,15 @@ class Planner:
             raise ImportFileError(f"工作簿中没有名为“{MATTER_SHEET}”的工作表（现有：{names}）。")
         if not self._check_headers(matters_sheet, MatterResource.REQUIRED, self.by_column):
             return self.plan
-        material_sheet = sheets.get(MATERIAL_SHEET)
-        materials: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-        if material_sheet is not None and material_sheet.rows:
-            if not self._check_headers(material_sheet, MaterialResource.REQUIRED, self.material_by_column):
+        # relation -> {实施编码: [(row number, values)]}
+        children: dict[str, dict[str, list[tuple[int, dict]]]] = {}
+        for child_sheet in CHILD_SHEETS:
+            sheet = sheets.get(child_sheet.title)
+            if sheet is None or not sheet.rows:
+                continue
+            if not self._check_headers(sheet, child_sheet.resource.REQUIRED, self.child_columns[sheet.name]):
                 return self.plan
-            materials = self._read_materials(material_sheet)
+            children[child_sheet.relation] = self._read_children(sheet)
 
         codes = [half_width(cells.get(CODE)).upper() for _, cells in matters_sheet.rows]
         existing = {}
@@ -515,18 +656,22 @@ class Planner:
 
         seen: dict[str, int] = {}
         for number, cells in matters_sheet.rows:
-            row = self._plan_row(matters_sheet, number, cells, existing, contents, materials, seen)
+            code = half_width(cells.get(CODE)).upper()
+            mine = {relation: rows[code] for relation, rows in children.items() if code in rows}
+            row = self._plan_row(matters_sheet, number, cells, existing, contents, mine, seen)
             self.plan.rows.append(row)
         planned = set(seen)
-        for code, rows in materials.items():
-            if code not in planned:
-                number = rows[0][0]
-                self.plan.problems.append(
-                    Problem(MATERIAL_SHEET, number, CODE, code, "该实施编码在“事项”表中没有对应的行。")
-                )
+        for child_sheet in CHILD_SHEETS:
+            for code, rows in children.get(child_sheet.relation, {}).items():
+                if code not in planned:
+                    number = rows[0][0]
+                    self.plan.problems.append(
+                        Problem(child_sheet.title, number, CODE, code, "该实施编码在“事项”表中没有对应的行。")
+                    )
         return self.plan
 
-    def _read_materials(self, sheet: Sheet) -> dict[str, list[tuple[int, dict]]]:
+    def _read_children(self, sheet: Sheet) -> dict[str, list[tuple[int, dict]]]:
+        columns = self.child_columns[sheet.name]
         result: dict[str, list[tuple[int, dict]]] = defaultdict(list)
         last_code = ""
         for number, cells in sheet.rows:
@@ -536,7 +681,7 @@ class Planner:
                 continue
             last_code = code
             values = {}
-            for column, fld in self.material_by_column.items():
+            for column, fld in columns.items():
                 if column == CODE or column not in sheet.headers:
                     continue
                 try:
@@ -546,7 +691,7 @@ class Planner:
             result[code].append((number, values))
         return result
 
-    def _plan_row(self, sheet, number, cells, existing, contents, materials, seen) -> RowPlan:
+    def _plan_row(self, sheet, number, cells, existing, contents, children, seen) -> RowPlan:
         code = half_width(cells.get(CODE)).upper()
         row = RowPlan(row=number, code=code, name=plain(cells.get("事项名称")))
 
@@ -584,15 +729,15 @@ class Planner:
         matter = existing.get(code)
         row.matter = matter
         if matter is not None:
-            self._plan_existing(row, matter, contents[matter.pk], materials.get(code), error)
+            self._plan_existing(row, matter, contents[matter.pk], children, error)
         elif department is not None:
-            self._plan_new(row, department, materials.get(code), error)
+            self._plan_new(row, department, children, error)
         if row.errors:
             row.action = "error"
         return row
 
     # -- new and existing records
-    def _plan_new(self, row: RowPlan, department: Department, material_rows, error) -> None:
+    def _plan_new(self, row: RowPlan, department: Department, children, error) -> None:
         row.action = "new"
         if self.add_ids is not None and department.pk not in self.add_ids:
             error("实施主体编码", f"您没有在“{department.name}”新增事项的权限。")
@@ -604,12 +749,12 @@ class Planner:
         row.outcome = "draft"
         if status == MatterStatus.IN_FORCE:
             row.outcome = "publish" if self._may_publish(department) else "submit"
-        row.materials = [values for _, values in material_rows or []]
+        row.children = {relation: [values for _, values in rows] for relation, rows in children.items()}
         row.changed = [c for c, f in self.by_column.items() if f.attribute in row.values]
         row.obj = self._build(Matter(department=department, implementation_code=row.code, live=False), row)
         self._validate(row, error)
 
-    def _plan_existing(self, row: RowPlan, matter: Matter, content: dict, material_rows, error) -> None:
+    def _plan_existing(self, row: RowPlan, matter: Matter, content: dict, children, error) -> None:
         if not self._may("change", matter):
             error(CODE, f"该事项属于“{matter.department}”，您没有修改它的权限。")
             return
@@ -617,6 +762,7 @@ class Planner:
             error("实施主体编码", f"该事项的实施主体是“{matter.department}”，不能通过导入变更实施主体。")
             return
         current = self.catalog.matter_row(matter, content)
+        _keep_details(row.values, current)
         for column, fld in self.by_column.items():
             attribute = fld.attribute
             if (
@@ -625,12 +771,14 @@ class Planner:
                 and canonical(fld, row.values[attribute]) != canonical(fld, current[attribute])
             ):
                 row.changed.append(column)
-        if material_rows is not None:
-            incoming = [values for _, values in material_rows]
-            mine = Catalog.material_rows(matter.implementation_code, content)
-            if self._material_canon(incoming) != self._material_canon(mine, like=incoming):
-                row.changed.append("申请材料")
-            row.materials = incoming
+        for child_sheet in CHILD_SHEETS:
+            if child_sheet.relation not in children:
+                continue
+            incoming = [values for _, values in children[child_sheet.relation]]
+            mine = Catalog.child_rows(child_sheet, matter.implementation_code, content)
+            if self._child_canon(child_sheet, incoming) != self._child_canon(child_sheet, mine, like=incoming):
+                row.changed.append(child_sheet.title)
+            row.children[child_sheet.relation] = incoming
         status = row.values.get("status") or ""
         if status and status != matter.status:
             row.changed.append("事项状态")
@@ -667,13 +815,14 @@ class Planner:
             row.obj = self._build(matter.get_latest_revision_as_object(), row, only=row.changed)
             self._validate(row, error)
 
-    def _material_canon(self, rows: list[dict], like: list[dict] | None = None) -> list[tuple]:
-        """Materials as comparable tuples, over the columns the sheet has."""
-        attributes = [f.attribute for f in self.material_by_column.values() if f.attribute != "implementation_code"]
+    def _child_canon(self, sheet: ChildSheet, rows: list[dict], like: list[dict] | None = None) -> list[tuple]:
+        """Children as comparable tuples, over the columns the sheet has."""
+        columns = self.child_columns[sheet.title]
+        attributes = [f.attribute for f in columns.values() if f.attribute != "implementation_code"]
         if like is not None:
             present = set().union(*(r.keys() for r in like)) if like else set(attributes)
             attributes = [a for a in attributes if a in present]
-        fields_by_attr = {f.attribute: f for f in self.material_by_column.values()}
+        fields_by_attr = {f.attribute: f for f in columns.values()}
         return [tuple(canonical(fields_by_attr[a], r.get(a)) for a in attributes if a in r) for r in rows]
 
     # -- building the object the revision is made from
@@ -700,7 +849,7 @@ class Planner:
                     law_name=b.law_name,
                     document_number=b.document_number,
                     article=b.article,
-                    text=getattr(old.get((b.law_name, b.article)), "text", ""),
+                    text=b.text or getattr(old.get((b.law_name, b.article)), "text", ""),
                 )
                 for b in values["legal_bases"]
             ]
@@ -726,7 +875,7 @@ class Planner:
             obj.fees = fees
         if wanted("places") or wanted("hours"):
             old_places = list(obj.places.all())
-            cells = values.get("places", [PlaceCell(p.name, p.address) for p in old_places])
+            cells = values.get("places", [PlaceCell(p.name, p.address, p.phone) for p in old_places])
             by_name = {p.name: p for p in old_places}
             places = []
             for cell in cells:
@@ -736,7 +885,7 @@ class Planner:
                     HandlingPlace(
                         name=cell.name,
                         address=cell.address or getattr(previous, "address", ""),
-                        phone=getattr(previous, "phone", ""),
+                        phone=cell.phone or getattr(previous, "phone", ""),
                         hours=hours,
                         directions=getattr(previous, "directions", ""),
                     )
@@ -746,28 +895,29 @@ class Planner:
             for relation in CHILD_RELATIONS:  # known empty: no query when serialised
                 if not getattr(obj, relation).is_deferring:
                     setattr(obj, relation, [])
-        if row.materials is not None and (columns is None or "申请材料" in columns):
-            old = defaultdict(list)
-            for material in obj.materials.all():
-                old[material.name].append(material)
-            new = []
-            for data in row.materials:
-                previous = old[data.get("name", "")].pop(0) if old.get(data.get("name", "")) else None
-                material = Material(
-                    **{
-                        f.name: getattr(previous, f.name)
-                        for f in Material._meta.concrete_fields
-                        if previous is not None and f.name not in ("id", "matter", "sort_order")
-                    }
-                )
-                for attribute, value in data.items():
-                    if attribute == "copies":
-                        self._apply_copies(material, value)
-                    else:
-                        setattr(material, attribute, value)
-                new.append(material)
-            obj.materials = new
+        for sheet in CHILD_SHEETS:
+            if sheet.relation in row.children and (columns is None or sheet.title in columns):
+                setattr(obj, sheet.relation, self._children(sheet, obj, row.children[sheet.relation]))
         return obj
+
+    def _children(self, sheet: ChildSheet, obj: Matter, rows: list[dict]) -> list:
+        """The sheet's rows as children; each keeps what the sheet does not show from the
+        record's child of the same key."""
+        old = defaultdict(list)
+        for child in getattr(obj, sheet.relation).all():
+            old[getattr(child, sheet.key)].append(child)
+        kept = [f.name for f in sheet.model._meta.concrete_fields if f.name not in ("id", "matter", "sort_order")]
+        new = []
+        for data in rows:
+            previous = old[data.get(sheet.key, "")].pop(0) if old.get(data.get(sheet.key, "")) else None
+            child = sheet.model(**{name: getattr(previous, name) for name in kept if previous is not None})
+            for attribute, value in data.items():
+                if attribute == "copies":
+                    self._apply_copies(child, value)
+                else:
+                    setattr(child, attribute, value)
+            new.append(child)
+        return new
 
     @staticmethod
     def _apply_copies(material: Material, copies: tuple[int | None, int | None]) -> None:
@@ -796,14 +946,16 @@ class Planner:
                 column = labels.get(name) or (obj._meta.get_field(name).verbose_name if name != "__all__" else "")
                 for message in messages:
                     error(str(column), message, "")
-        for kind, items in (("材料", obj.materials.all()), ("依据", obj.legal_bases.all())):
+        kinds = [(s.title, s.label, s.not_validated, getattr(obj, s.relation).all()) for s in CHILD_SHEETS]
+        kinds.append(("设定依据", "依据", ("matter",), obj.legal_bases.all()))
+        for column, kind, not_validated, items in kinds:
             for item in items:
                 try:
-                    item.full_clean(exclude=["matter", "blank_form", "sample"] if kind == "材料" else ["matter"])
+                    item.full_clean(exclude=list(not_validated))
                 except ValidationError as exc:
                     for name, messages in exc.message_dict.items():
                         label = item._meta.get_field(name).verbose_name if name != "__all__" else kind
-                        error(MATERIAL_SHEET if kind == "材料" else "设定依据", f"{label}：{'；'.join(messages)}", "")
+                        error(column, f"{label}：{'；'.join(messages)}", "")
         issues = standards.check(obj)
         for issue in issues:
             if issue.is_error and row.outcome in ("publish", "submit"):
@@ -845,11 +997,15 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
             unchanged=plan.count("unchanged"),
         )
         items = _create_new([row for row in plan.rows if row.action == "new"], user, batch)
-        with disable_reference_index_auto_update():
+        # Each changed matter is saved several times: its references are indexed once, after.
+        # A caller that switched the reference index off gets none (the switch does not nest).
+        references = not _references_switched_off()
+        with disable_reference_index_auto_update() if references else nullcontext():
             for row in plan.rows:
                 if row.action == "changed":
                     items.append(_apply_row(row, user, batch))
-                    ReferenceIndex.create_or_update_for_object(Matter.objects.get(pk=items[-1]["matter"]))
+                    if references:
+                        ReferenceIndex.create_or_update_for_object(Matter.objects.get(pk=items[-1]["matter"]))
         batch.items = items
         batch.save(update_fields=["items"])
     return batch
@@ -937,6 +1093,7 @@ def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
             ]
         Matter.objects.bulk_update(chunk, ["latest_revision", "live_revision"])
         ModelLogEntry.objects.bulk_create(entries)
+        _index_references(chunk)
         records_saved(Matter, [obj.pk for obj in chunk])
         records_changed.send(sender=Matter, pks=[obj.pk for obj in chunk])
     items = []
@@ -956,6 +1113,40 @@ def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
             }
         )
     return items
+
+
+def _references_switched_off() -> bool:
+    """Inside ``disable_reference_index_auto_update`` (saves write no reference-index rows)."""
+    return getattr(reference_index_auto_update_disabled, "value", False)
+
+
+def _index_references(matters: list[Matter]) -> None:
+    """Wagtail's reference index rows of new matters (which terms, department and documents
+    each one uses), as ``ReferenceIndex.create_or_update_for_object`` writes them on a save,
+    in one insert: a new matter has no rows to compare with. Not while the reference index is
+    switched off (``disable_reference_index_auto_update``), as a save would not either."""
+    if _references_switched_off():
+        return
+    content_type = ContentType.objects.get_for_model(Matter)
+    ReferenceIndex.objects.bulk_create(
+        [
+            ReferenceIndex(
+                content_type=content_type,
+                base_content_type=content_type,
+                object_id=matter.pk,
+                to_content_type_id=to_content_type_id,
+                to_object_id=to_object_id,
+                model_path=model_path,
+                content_path=content_path,
+                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+            )
+            for matter in matters
+            for to_content_type_id, to_object_id, model_path, content_path in set(
+                ReferenceIndex._extract_references_from_object(matter)
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _import_data(batch: ImportBatch, row: RowPlan) -> dict:

@@ -31,6 +31,8 @@ from .terms import TermResolver, normalise
 
 MATTER_SHEET = "事项"
 MATERIAL_SHEET = "申请材料"
+STEP_SHEET = "办理环节"
+FAQ_SHEET = "常见问题"
 CODE = "实施编码"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LINE_SPLIT = re.compile(r"\s*(?:\r?\n|；|;)\s*")
@@ -218,8 +220,13 @@ class MatterTypeWidget(widgets.Widget):
         return value.name if value else ""
 
 
-# Legal bases: one per line, "《法规名称》（文号）第X条".
-BASIS_PATTERN = re.compile(r"^(?P<law>《[^》]+》)\s*(?:[（(](?P<number>[^）)]*)[）)])?\s*(?P<article>.*)$")
+# Legal bases: one per line, "《法规名称》（文号）第X条", optionally "：条款内容" after the article.
+BASIS_PATTERN = re.compile(
+    r"^(?P<law>《[^》]+》)\s*(?:[（(](?P<number>[^）)]*)[）)])?\s*(?P<article>[^：:]*?)\s*(?:[：:]\s*(?P<text>.*))?$"
+)
+# Bases are split at new lines, and at a semicolon only where the next basis (a 《title》) starts:
+# an article's text may itself contain semicolons.
+BASIS_SPLIT = re.compile(r"\s*(?:\r?\n|[；;](?=\s*《))\s*")
 
 
 @dataclass(frozen=True)
@@ -227,29 +234,37 @@ class BasisCell:
     law_name: str
     document_number: str
     article: str
+    text: str = ""  # the article's text; blank keeps the record's text of the same law and article
+
+
+def one_line(text: str) -> str:
+    """A text as one line of a multi-line cell (line breaks would start another value)."""
+    return " ".join(str(text or "").split())
 
 
 class BasesWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs) -> list[BasisCell]:
         result = []
-        for line in LINE_SPLIT.split(plain(value)):
+        for line in BASIS_SPLIT.split(plain(value)):
             if not line:
                 continue
             match = BASIS_PATTERN.match(line)
             if match:
                 law, number, article = match.group("law"), match.group("number") or "", match.group("article")
+                text = match.group("text") or ""
             else:
-                law, number, article = line, "", ""
+                law, number, article, text = line, "", "", ""
             if len(law) > 200 or len(article) > 100 or len(number) > 100:
                 raise CellError(f"“{line[:30]}”过长：法规名称不超过200字，条款不超过100字。")
-            result.append(BasisCell(law, number, article.strip()))
+            result.append(BasisCell(law, number, article.strip(), text.strip()))
         return result
 
     def render(self, value, obj=None, **kwargs) -> str:
         lines = []
         for basis in value or []:
             number = f"（{basis.document_number}）" if basis.document_number else ""
-            lines.append(f"{basis.law_name}{number}{basis.article}")
+            text = one_line(basis.text)
+            lines.append(f"{basis.law_name}{number}{basis.article}" + (f"：{text}" if text else ""))
         return neutralise("\n".join(lines))
 
 
@@ -257,24 +272,40 @@ class BasesWidget(widgets.Widget):
 class PlaceCell:
     name: str
     address: str
+    phone: str = ""  # blank keeps the record's phone of the place of the same name
+
+
+# "，电话：0999-8800000" at the end of a place line (digits first, so "，电话局路1号" is an address).
+PHONE_SUFFIX = re.compile(r"[，,]\s*(?:联系)?电话[：:]?\s*(?P<phone>[0-9０-９+＋(（][0-9０-９+＋()（）\-－—/、 转]*)$")
 
 
 class PlacesWidget(widgets.Widget):
-    """Handling places, one per line: "名称，地址" (the address may be left out)."""
+    """Handling places, one per line: "名称，地址" (the address may be left out), optionally
+    followed by "，电话：号码"."""
 
     def clean(self, value, row=None, **kwargs) -> list[PlaceCell]:
         places = []
         for line in LINE_SPLIT.split(plain(value)):
             if not line:
                 continue
+            phone = ""
+            match = PHONE_SUFFIX.search(line)
+            if match:
+                phone, line = match.group("phone"), line[: match.start()]
             name, _, address = line.partition("，") if "，" in line else line.partition(",")
-            if len(name) > 200 or len(address) > 300:
-                raise CellError(f"“{line[:30]}”过长：名称不超过200字，地址不超过300字。")
-            places.append(PlaceCell(name.strip(), address.strip()))
+            if len(name) > 200 or len(address) > 300 or len(phone) > 60:
+                raise CellError(f"“{line[:30]}”过长：名称不超过200字，地址不超过300字，电话不超过60字。")
+            places.append(PlaceCell(name.strip(), address.strip(), phone.strip()))
         return places
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return neutralise("\n".join(f"{p.name}，{p.address}" if p.address else p.name for p in value or []))
+        lines = []
+        for place in value or []:
+            parts = [place.name] + ([place.address] if place.address else [])
+            if place.phone:
+                parts.append(f"电话：{one_line(place.phone)}")
+            lines.append("，".join(parts))
+        return neutralise("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -362,8 +393,10 @@ STATUS_WIDGET = ChoiceWidget(
 
 
 class MatterResource(resources.Resource):
-    """Sheet 事项: the minimum columns of domain.md §1.3 plus the elements the standardisation
-    rules need (权力来源, 办理形式, 必须现场办理原因说明, 审批结果类型)."""
+    """Sheet 事项: the minimum columns of domain.md §1.3, the elements the standardisation
+    rules need (权力来源, 办理形式, 必须现场办理原因说明, 审批结果类型) and the other single-valued
+    elements a 实施清单 carries (时限说明, 网上办理地址, 预约/快递/自助/进驻大厅, 通办范围, 权利义务,
+    救济途径, 中介服务), so a whole matter fits in a workbook."""
 
     implementation_code = _field("implementation_code", CODE, TextWidget(50, required=True, code=True))
     basic_code = _field("basic_code", "基本编码", TextWidget(50, code=True))
@@ -376,16 +409,26 @@ class MatterResource(resources.Resource):
     exercise_levels = _field("exercise_levels", "行使层级", TermWidget(Vocabulary.LEVEL, many=True))
     legal_bases = _field("legal_bases", "设定依据", BasesWidget())
     acceptance_conditions = _field("acceptance_conditions", "受理条件", TextWidget())
+    no_materials_needed = _field("no_materials_needed", "无需提交材料", YesNoWidget())
     handling_type = _field("handling_type", "办件类型", TermWidget(Vocabulary.HANDLING_TYPE))
     statutory_limit = _field("statutory_limit", "法定办结时限", WorkingDaysWidget())
+    statutory_limit_note = _field("statutory_limit_note", "法定办结时限说明", TextWidget(300))
     promised_limit = _field("promised_limit", "承诺办结时限", WorkingDaysWidget())
+    promised_limit_note = _field("promised_limit_note", "承诺办结时限说明", TextWidget(300))
     is_charged = _field("is_charged", "是否收费", YesNoWidget())
     fee_standards = _field("fee_standards", "收费标准", FeesWidget())
     fee_bases = _field("fee_bases", "收费依据", LinesWidget())
+    online_payment = _field("online_payment", "支持网上支付", YesNoWidget())
     visits = _field("visits", "到办事现场次数", VisitsWidget())
     visit_reason = _field("visit_reason", "必须现场办理原因说明", TextWidget(300))
     online_depth = _field("online_depth", "网上办理深度", TermWidget(Vocabulary.ONLINE_DEPTH))
+    online_url = _field("online_url", "网上办理地址", TextWidget(200))
     handling_forms = _field("handling_forms", "办理形式", TermWidget(Vocabulary.HANDLING_FORM, many=True))
+    appointment = _field("appointment", "支持预约办理", YesNoWidget())
+    express_delivery = _field("express_delivery", "支持物流快递", YesNoWidget())
+    self_service = _field("self_service", "支持自助终端办理", YesNoWidget())
+    in_hall = _field("in_hall", "进驻政务大厅", YesNoWidget())
+    service_scope = _field("service_scope", "通办范围", TermWidget(Vocabulary.SERVICE_SCOPE))
     service_objects = _field("service_objects", "服务对象", TermWidget(Vocabulary.SERVICE_OBJECT, many=True))
     natural_themes = _field("natural_themes", "自然人主题分类", TermWidget(Vocabulary.NATURAL_THEME, many=True))
     legal_themes = _field("legal_themes", "法人主题分类", TermWidget(Vocabulary.LEGAL_THEME, many=True))
@@ -395,6 +438,12 @@ class MatterResource(resources.Resource):
     complaint = _field("complaint", "监督投诉方式", TextWidget())
     result_type = _field("result_type", "审批结果类型", TermWidget(Vocabulary.RESULT_TYPE))
     result_name = _field("result_name", "办理结果名称", TextWidget(200))
+    rights = _field("rights", "依法享有的权利", TextWidget())
+    obligations = _field("obligations", "依法履行的义务", TextWidget())
+    remedies = _field("remedies", "行政复议和行政诉讼途径", TextWidget())
+    intermediary_exists = _field("intermediary_exists", "存在中介服务", YesNoWidget())
+    intermediary_name = _field("intermediary_name", "中介服务名称", TextWidget(200))
+    intermediary_content = _field("intermediary_content", "中介服务内容", TextWidget())
     status = _field("status", "事项状态", STATUS_WIDGET)
 
     class Meta:
@@ -441,6 +490,46 @@ class MaterialResource(resources.Resource):
         use_bulk = False
 
     REQUIRED = (CODE, "材料名称")
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+
+class StepResource(resources.Resource):
+    """Sheet 办理环节, one row per step, in order, linked to its matter by 实施编码."""
+
+    implementation_code = _field("implementation_code", CODE, TextWidget(50, code=True))
+    name = _field("name", "环节名称", TextWidget(100, required=True))
+    role = _field("role", "办理处室/岗位", TextWidget(100))
+    handler = _field("handler", "办理人", TextWidget(100))
+    time_limit = _field("time_limit", "办理时限", WorkingDaysWidget())
+    criteria = _field("criteria", "审查标准", TextWidget())
+    special_procedure = _field("special_procedure", "有特别程序", YesNoWidget())
+
+    class Meta:
+        use_transactions = True
+        rollback_on_validation_errors = True
+        use_bulk = False
+
+    REQUIRED = (CODE, "环节名称")
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+
+class FAQResource(resources.Resource):
+    """Sheet 常见问题, one row per question, in order, linked to its matter by 实施编码."""
+
+    implementation_code = _field("implementation_code", CODE, TextWidget(50, code=True))
+    question = _field("question", "问题", TextWidget(300, required=True))
+    answer = _field("answer", "解答", TextWidget(required=True))
+
+    class Meta:
+        use_transactions = True
+        rollback_on_validation_errors = True
+        use_bulk = False
+
+    REQUIRED = (CODE, "问题", "解答")
 
     def get_export_order(self):
         return tuple(self.fields)

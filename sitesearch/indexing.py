@@ -9,6 +9,7 @@ Elasticsearch/OpenSearch the field is analysed by whitespace so the tokens stay 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import models
 from django.utils.html import strip_tags
@@ -56,6 +57,16 @@ class SearchKeywordsMixin(models.Model):
     def search_keywords(self) -> str:
         from .vocabulary import sync_domain_words
 
-        sync_domain_words()  # segment with the same dictionary as the queries
+        dictionary = sync_domain_words()  # segment with the same dictionary as the queries
         parts = self.search_keyword_parts()
-        return index_text(parts.title, keywords=[n for n in parts.names if n], body=[b for b in parts.body if b])
+        names = tuple(n for n in parts.names if n)
+        body = tuple(b for b in parts.body if b)
+        return _keywords(dictionary, parts.title, names, body)
+
+
+@lru_cache(maxsize=1024)
+def _keywords(dictionary: str | None, title: str, names: tuple[str, ...], body: tuple[str, ...]) -> str:
+    """``index_text`` remembered per dictionary version: a backend reads a record's keywords once
+    for each of its index fields (title, body, autocomplete), and a page saved three times in a
+    row has the same words each time."""
+    return index_text(title, keywords=names, body=body)

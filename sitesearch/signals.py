@@ -7,24 +7,122 @@ matter's name: ``SearchKind.carries``) are indexed again. State changes written 
 ``update()`` (suspend, cancel, imports) arrive as ``records_changed``. Any change to what is
 public, or to the words (synonyms, the kinds' ``word_models``), moves a vocabulary version
 (``sitesearch.vocabulary``). Which models count comes from ``sitesearch.registry``.
+
+``indexing_deferred()`` turns "index on every save" into "index each record once, at the end",
+for bulk work such as ``load_demo`` (a page is saved three times when it is created, revised and
+published; the database backend also recomputes its title norms on every write).
 """
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from core.signals import records_changed
 
 from . import registry, vocabulary
 
+logger = logging.getLogger(__name__)
+CHUNK = 500
+
+
+@dataclass
+class DeferredIndexing:
+    """Records saved or reindexed while indexing is deferred, by model; ``indexed`` when done."""
+
+    pending: dict[type, set] = field(default_factory=lambda: defaultdict(set))
+    indexed: int = 0
+
+    def add(self, obj) -> None:
+        self.pending[type(obj)].add(obj.pk)
+
+
+_deferred: DeferredIndexing | None = None
+
 
 def reindex(objects) -> None:
+    if _deferred is not None:
+        for obj in objects:
+            _deferred.add(obj)
+        return
     for obj in objects:
         index.insert_or_update_object(obj)
+
+
+def _collect_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw and _deferred is not None:
+        _deferred.add(instance)
+
+
+def _auto_updated_models() -> list[type]:
+    """The models Wagtail indexes on save (``modelsearch.signal_handlers``)."""
+    return [model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)]
+
+
+@contextmanager
+def indexing_deferred() -> Iterator[DeferredIndexing]:
+    """Inside, saved records are not indexed on each save but collected; on leaving without an
+    error each is indexed once, in its final state, in bulk per model, with the dictionary
+    the queries use then. Deletions still leave the index at once. Nested use is one block.
+    It is process-wide (Django's signals are): for commands such as ``load_demo``, not requests."""
+    global _deferred
+    if _deferred is not None:
+        yield _deferred
+        return
+    models = _auto_updated_models()
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_save.connect(_collect_saved, sender=model, dispatch_uid=f"sitesearch-deferred-{model._meta.label_lower}")
+    deferred = _deferred = DeferredIndexing()
+    try:
+        yield deferred
+    finally:
+        _deferred = None
+        for model in models:
+            post_save.disconnect(
+                _collect_saved, sender=model, dispatch_uid=f"sitesearch-deferred-{model._meta.label_lower}"
+            )
+            post_save.connect(post_save_signal_handler, sender=model)
+    deferred.indexed = index_now(deferred.pending)
+
+
+def index_now(pending: dict[type, set]) -> int:
+    """Index these records (model → primary keys) as saving each would, in bulk; returns how many."""
+    backends = list(get_search_backends_with_name(with_auto_update=True))
+    if not backends:
+        return 0  # indexing is switched off (``AUTO_UPDATE: False``)
+    objects: dict[tuple[type, object], object] = {}
+    for model, pks in pending.items():
+        pks = list(pks)
+        for start in range(0, len(pks), CHUNK):
+            for obj in model.get_indexed_objects().filter(pk__in=pks[start : start + CHUNK]):
+                instance = obj.get_indexed_instance()  # a page's specific page
+                if instance is not None:
+                    objects[(type(instance), instance.pk)] = instance
+    by_model: dict[type, list] = defaultdict(list)
+    for (model, _pk), instance in objects.items():
+        by_model[model].append(instance)
+    for name, backend in backends:
+        for model, instances in by_model.items():
+            for start in range(0, len(instances), CHUNK):
+                try:
+                    backend.add_bulk(model, instances[start : start + CHUNK])
+                except Exception:
+                    logger.exception("Indexing %s in the %r search backend failed", model._meta.label, name)
+                    if not backend.catch_indexing_errors:
+                        raise
+    return len(objects)
 
 
 def on_page_published(sender, instance, **kwargs) -> None:
@@ -57,7 +155,10 @@ def on_records_changed(sender, pks, **kwargs) -> None:
         reindex([*records, *registry.carriers(records)])
         vocabulary.changed(vocabulary.CONTENT)
 
-    transaction.on_commit(update)
+    if _deferred is not None:
+        update()  # collected now, indexed when the deferring block ends
+    else:
+        transaction.on_commit(update)
 
 
 def connect() -> None:

@@ -59,13 +59,15 @@ def synonym_map() -> dict[str, list[str]]:
     return _words()["synonyms"]
 
 
-def sync_domain_words() -> None:
-    """Teach this process's jieba the current domain words (once per version change)."""
+def sync_domain_words() -> str:
+    """Teach this process's jieba the current domain words (once per version change); returns
+    the version of the words it knows now."""
     global _synced_version
     current = version(WORDS)
     if _synced_version != current:
         analysis.add_words(_words()["domain"])
         _synced_version = current
+    return current
 
 
 # ---- did you mean ------------------------------------------------------------------------------

@@ -14,13 +14,18 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import ReferenceIndex
 
-from matters.models import Matter
+from core.demo import DemoContext, references_once
+from matters.models import ImportBatch, Matter
 from permissions import demo_data
 from permissions.models import Department, Membership
+
+from ..factories import MatterFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,9 +53,28 @@ def test_load_demo_builds_the_city_and_is_idempotent():
         assert spec.username in out.getvalue()
     assert "demoLED1." in out.getvalue()  # the demo terminal keys are printed with the accounts
 
+    # The catalog came in as one import batch of the demo workbook; its line and the two
+    # "once at the end" lines (search index, reference index) are printed.
+    assert ImportBatch.objects.get().created == 151
+    assert "事项目录    事项 153，本次新增 151" in out.getvalue()
+    assert "搜索索引" in out.getvalue() and "引用索引" in out.getvalue()
+
     before = row_counts()
     call_command("load_demo", stdout=StringIO())
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_reference_index_is_brought_up_to_date_once_at_the_end(world):
+    references = ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Matter))
+    with references_once(DemoContext()) as made:
+        matter = MatterFactory(department=world.dept_a)
+        matter.save()
+        assert not references.filter(object_id=str(matter.pk)).exists()
+    assert made["记录"] >= 1
+    assert references.filter(object_id=str(matter.pk), model_path="department").get().to_object_id == str(
+        world.dept_a.pk
+    )
 
 
 @pytest.mark.django_db

@@ -7,14 +7,16 @@ import io
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from matters.importing import RevertError, export_xlsx, import_file, revert_batch
 from matters.models import ImportBatch, Matter, MatterStatus
-from matters.resources import MaterialResource, MatterResource
+from matters.resources import FAQResource, MaterialResource, MatterResource, StepResource
 
 from ..factories import MatterFactory, MembershipFactory
 
@@ -22,10 +24,13 @@ pytestmark = pytest.mark.django_db
 
 MATTER_HEADERS = [f.column_name for f in MatterResource().fields.values()]
 MATERIAL_HEADERS = [f.column_name for f in MaterialResource().fields.values()]
+STEP_HEADERS = [f.column_name for f in StepResource().fields.values()]
+FAQ_HEADERS = [f.column_name for f in FAQResource().fields.values()]
 
 
-def workbook(matters: list[dict], materials: list[dict] = (), *, headers=None) -> bytes:
-    """An .xlsx with the two sheets; cells not given are left blank."""
+def workbook(matters: list[dict], materials: list[dict] = (), *, headers=None, steps=None, faqs=None) -> bytes:
+    """An .xlsx with the 事项 and 申请材料 sheets (办理环节 and 常见问题 when given); cells not
+    given are left blank."""
     book = Workbook()
     sheet = book.active
     sheet.title = "事项"
@@ -33,10 +38,17 @@ def workbook(matters: list[dict], materials: list[dict] = (), *, headers=None) -
     sheet.append(headers)
     for row in matters:
         sheet.append([row.get(h, "") for h in headers])
-    second = book.create_sheet("申请材料")
-    second.append(MATERIAL_HEADERS)
-    for row in materials:
-        second.append([row.get(h, "") for h in MATERIAL_HEADERS])
+    for title, sheet_headers, rows in (
+        ("申请材料", MATERIAL_HEADERS, materials),
+        ("办理环节", STEP_HEADERS, steps),
+        ("常见问题", FAQ_HEADERS, faqs),
+    ):
+        if rows is None:
+            continue
+        child = book.create_sheet(title)
+        child.append(sheet_headers)
+        for row in rows:
+            child.append([row.get(h, "") for h in sheet_headers])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -260,6 +272,73 @@ def test_real_world_cell_forms(world):
     assert (copies.original_copies, copies.copy_copies) == (1, 2)
 
 
+def test_a_whole_matter_fits_in_the_workbook(world):
+    """Steps and FAQ have their own sheets; a basis's text and a place's phone ride in their
+    cells; the other elements of a 实施清单 have columns. An export of it imports back unchanged,
+    and a cell that leaves the text or phone out keeps them, as it keeps a material's blank form."""
+    admin = world.users["sysadmin"]
+    basis = "《中华人民共和国行政许可法》（主席令第7号）第十二条"
+    place = "示范市政务服务中心 一楼A区，示范市人民大道88号"
+    row = new_row(
+        world.dept_a,
+        71,
+        事项状态="在用",
+        设定依据=f"{basis}：下列事项可以设定行政许可：（一）直接涉及国家安全的；（二）……",
+        办理地点=f"{place}，电话：0999-8800000",
+        法定办结时限说明="自受理之日起20个工作日",
+        网上办理地址="https://zwfw.example.gov.cn/item/71",
+        支持预约办理="是",
+        进驻政务大厅="是",
+        通办范围="全市",
+        依法享有的权利="依法获得办理结果。",
+        存在中介服务="是",
+        中介服务名称="检验检测",
+    )
+    code = row["实施编码"]
+    steps = [
+        {"实施编码": code, "环节名称": "受理", "办理处室/岗位": "受理人员", "办理时限": "1个工作日"},
+        {"环节名称": "决定", "办理时限": 9, "审查标准": "符合法定条件。"},  # blank code: the one above
+    ]
+    faqs = [{"实施编码": code, "问题": "要跑几次？", "解答": "最多跑1次。"}]
+    plan, _ = import_file(workbook([row], [material(code, "申请表")], steps=steps, faqs=faqs), "x.xlsx", admin)
+    assert plan.ok, plan.report()
+    matter = Matter.objects.get(implementation_code=code)
+    assert [(s.name, s.role, s.time_limit) for s in matter.steps.all()] == [("受理", "受理人员", 1), ("决定", "", 9)]
+    assert [(f.question, f.answer) for f in matter.faqs.all()] == [("要跑几次？", "最多跑1次。")]
+    law = matter.legal_bases.get()
+    assert (law.article, law.text) == ("第十二条", "下列事项可以设定行政许可：（一）直接涉及国家安全的；（二）……")
+    office = matter.places.get()
+    assert (office.address, office.phone) == ("示范市人民大道88号", "0999-8800000")
+    assert matter.appointment and matter.in_hall and not matter.express_delivery
+    assert matter.service_scope.key == "city" and matter.online_url.endswith("/item/71")
+    assert matter.intermediary_exists and matter.intermediary_name == "检验检测" and matter.rights
+    assert matter.statutory_limit_note == "自受理之日起20个工作日"
+
+    plan, _ = import_file(export_xlsx([matter]), "export.xlsx", admin)
+    assert plan.ok and [r.action for r in plan.rows] == ["unchanged"], plan.report()
+    plan, _ = import_file(workbook([{**row, "设定依据": basis, "办理地点": place}]), "x.xlsx", admin)
+    assert plan.ok and [r.action for r in plan.rows] == ["unchanged"], plan.report()
+
+    # A row of a child sheet for a code the 事项 sheet does not have is an error.
+    plan, _ = import_file(workbook([row], faqs=[{"实施编码": "NOPE", "问题": "问", "解答": "答"}]), "x.xlsx", admin)
+    assert "“常见问题”表第2行" in str(plan.errors[0]) and "没有对应的行" in str(plan.errors[0])
+    # Changing a step is a change of the 办理环节 sheet, published as a new revision.
+    steps[1]["办理时限"] = 8
+    plan, _ = import_file(workbook([row], steps=steps), "x.xlsx", admin)
+    assert plan.ok and plan.rows[0].changed == ["办理环节"], plan.report()
+    assert [s.time_limit for s in Matter.objects.get(pk=matter.pk).steps.all()] == [1, 8]
+
+
+def test_an_import_inside_a_switched_off_reference_index(world):
+    """Bulk loads (and some suites) switch Wagtail's reference index off around their work; an
+    import inside writes no reference rows, as saves would not, and leaves the switch as it was."""
+    with disable_reference_index_auto_update():
+        plan, batch = import_file(workbook([new_row(world.dept_a, 81)]), "x.xlsx", world.users["sysadmin"])
+    assert plan.ok and batch.created == 1
+    matter = Matter.objects.get(name="导入的事项81")
+    assert not ReferenceIndex.objects.filter(object_id=str(matter.pk), model_path="department").exists()
+
+
 def test_csv_in_gbk_from_excel(world):
     import csv
 
@@ -325,7 +404,9 @@ def test_template_has_the_exact_headers_and_an_example(client, world):
     book = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in book["事项"][1]] == MATTER_HEADERS
     assert [c.value for c in book["申请材料"][1]] == MATERIAL_HEADERS
-    assert book["事项"]["C2"].value and book["申请材料"]["B2"].value
+    assert [c.value for c in book["办理环节"][1]] == STEP_HEADERS
+    assert [c.value for c in book["常见问题"][1]] == FAQ_HEADERS
+    assert book["事项"]["C2"].value and book["申请材料"]["B2"].value and book["办理环节"]["B2"].value
     for required in ("实施编码", "基本编码", "事项名称", "事项类型", "实施主体编码", "法定办结时限", "事项状态"):
         assert required in MATTER_HEADERS
 
@@ -406,6 +487,13 @@ def test_imported_matters_are_like_ones_made_in_the_admin(client, world):
     actions = set(ModelLogEntry.objects.filter(object_id=str(live.pk)).values_list("action", flat=True))
     assert actions == {"wagtail.create", "wagtail.publish", "matters.enter_force", "matters.import"}
     assert live.check_errors == 0 and live.completeness > 0
+    # Wagtail's reference index knows what it uses (department, terms), as a save records it.
+    content_type = ContentType.objects.get_for_model(Matter)
+    references = ReferenceIndex.objects.filter(base_content_type=content_type, object_id=str(live.pk))
+    imported = set(references.values_list("to_content_type", "to_object_id", "model_path", "content_path"))
+    assert ("department", str(world.dept_a.pk)) in {(path, to) for _, to, path, _ in imported}
+    ReferenceIndex.create_or_update_for_object(live)
+    assert set(references.values_list("to_content_type", "to_object_id", "model_path", "content_path")) == imported
     draft = Matter.objects.get(name="导入的事项62")
     assert not draft.live and draft.status == MatterStatus.DRAFT and draft.has_unpublished_changes
     # Grants were made: the department's owner edits it, the other department's cannot.

@@ -15,6 +15,7 @@ from matters import lifecycle
 from matters.models import Matter
 from sitesearch import engine
 from sitesearch.demo import ensure_index
+from sitesearch.signals import indexing_deferred
 
 from ..factories import MatterFactory
 from ..guides.conftest import make_bundle, make_guide, publish_change
@@ -115,6 +116,22 @@ def test_a_demo_database_indexed_before_the_search_existed_is_rebuilt_once(world
     IndexEntry.objects.all().delete()
     settings.WAGTAILSEARCH_BACKENDS = {"default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}}
     assert ensure_index() is False  # indexing switched off on purpose
+
+
+def test_deferred_indexing_indexes_each_record_once_when_the_block_ends(world):
+    """What load_demo does: saves inside the block are indexed at its end, in their last state."""
+    with indexing_deferred() as deferred:
+        matter = MatterFactory(department=world.dept_a, name="营业执照核发")
+        page = add_plain_page("营商环境专栏")
+        matter.name = "营业执照变更"
+        matter.save()
+        assert found("营业执照", "matter") == []
+        assert not IndexEntry.objects.filter(object_id=str(page.pk)).exists()
+    assert deferred.indexed == 2  # the matter once, though saved twice, and the page
+    assert found("营业执照", "matter") == ["营业执照变更"]
+    assert IndexEntry.objects.filter(object_id=str(page.pk)).exists()
+    MatterFactory(department=world.dept_a, name="营业执照注销")  # indexing on save is back
+    assert sorted(found("营业执照", "matter")) == ["营业执照变更", "营业执照注销"]
 
 
 def test_new_and_moved_pages_are_found_at_once(world):

@@ -1,7 +1,7 @@
 """Relevance on the demo city: what citizens type, and the item they mean in the top 5 of its kind.
 
-The demo city is loaded once for the module (``load_demo`` with the search index updating as it
-goes, as ``make demo`` does) inside a transaction that is rolled back afterwards. The pairs are
+The demo city is loaded once for the module (``load_demo`` with the search index built as
+``make demo`` builds it, once at the end) inside a transaction that is rolled back afterwards. The pairs are
 written from the demo data (cms/demo_matters.py, cms/demo_guides.py, cms/demo_disclosure.py,
 sitesearch/demo.py): partial words, full pinyin, initials, Traditional characters, synonyms,
 typos. All of them are checked in one test, so the city is loaded on one worker only, and a

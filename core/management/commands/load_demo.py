@@ -1,4 +1,6 @@
-"""Load the demo city: every app's registered demo loader, in order. Running it again changes nothing."""
+"""Load the demo city: every app's registered demo loader, in order, inside the registered
+wrappers (work done once after all loaders: the search and reference indexes). Running it again
+changes nothing."""
 
 from __future__ import annotations
 
@@ -22,12 +24,26 @@ class Command(BaseCommand):
         context = demo.DemoContext()
         started = time.perf_counter()
         with transaction.atomic():
-            for loader in demo.loaders():
-                began = time.perf_counter()
-                made = loader.load(context) or {}
-                counts = "，".join(f"{label} {count}" for label, count in made.items())
-                self.stdout.write(f"  {loader.label:<8}{counts}（{time.perf_counter() - began:.1f} 秒）")
+            self.run(context, demo.wrappers())
         self.stdout.write(f"演示数据就绪（共 {time.perf_counter() - started:.1f} 秒）。")
         if not options["quiet_accounts"]:
             for line in context.notes:
                 self.stdout.write(line)
+
+    def run(self, context: demo.DemoContext, wrappers: list[demo.DemoWrapper]) -> None:
+        """The loaders inside every wrapper; each wrapper's line comes when it has left."""
+        if not wrappers:
+            for loader in demo.loaders():
+                began = time.perf_counter()
+                made = loader.load(context) or {}
+                self.line(loader.label, made, began)
+            return
+        wrapper, inner = wrappers[0], wrappers[1:]
+        with wrapper.wrap(context) as made:
+            self.run(context, inner)
+            began = time.perf_counter()
+        self.line(wrapper.label, made, began)
+
+    def line(self, label: str, made: dict[str, int], began: float) -> None:
+        counts = "，".join(f"{name} {count}" for name, count in made.items())
+        self.stdout.write(f"  {label:<8}{counts}（{time.perf_counter() - began:.1f} 秒）")
