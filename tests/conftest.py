@@ -1,5 +1,6 @@
 """Fixtures: a small world of two departments, one user per role, and their matters; and a fresh
-start for every test, whatever ran before it in this process."""
+start for every test, whatever ran before it in this process (the order is shuffled, see
+docs/development.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,28 @@ class World:
     dept_b: object
     users: dict = field(default_factory=dict)
     matters: dict = field(default_factory=dict)
+
+
+def _random_order_seed(config: pytest.Config) -> int | None:
+    """The seed pytest-randomly shuffled this run with (None when it is off: ``-p no:randomly``)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    return seed if isinstance(seed, int) else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under -q there is no header: say the seed first, so a run stopped half-way can be repeated."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    seed = _random_order_seed(session.config)
+    if reporter is not None and seed is not None and session.config.get_verbosity() < 0:
+        reporter.write_line(f"Using --randomly-seed={seed}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    seed = _random_order_seed(config)
+    if seed is not None:
+        terminalreporter.write_line(
+            f"Random order: repeat it with -p randomly --randomly-seed={seed} (or keep the file order: -p no:randomly)."
+        )
 
 
 def _factories(base=factory.base.BaseFactory):
