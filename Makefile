@@ -71,13 +71,19 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json | browser-debs
 .PHONY: browser-deps
 browser-deps: browser-debs node_modules/axe-core/axe.min.js ## Install Chromium, CJK fonts and axe-core for the browser tests
 
+# The suite runs in a random order (pytest-randomly; the seed is printed first and last; repeat an
+# order with PYTEST_ARGS="--randomly-seed=N", keep the file order with PYTEST_ARGS="-p no:randomly")
+# and measures coverage with a floor ([tool.coverage] in pyproject.toml; COVERAGE= for a part only).
+COVERAGE ?= --cov --cov-report=term:skip-covered
+PYTEST_ARGS ?=
+
 .PHONY: test
 test: install-dev browser-deps ## Set up and run the whole test suite, browser tests included (SQLite, or DATABASE_URL if set)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q -p randomly $(COVERAGE) $(PYTEST_ARGS)
 
 .PHONY: test-browser
 test-browser: install-dev browser-deps ## Only the browser tests (Playwright + Debian's Chromium + axe-core)
-	$(BIN)/pytest -n 2 -q tests/browser
+	$(BIN)/pytest -n 2 -q -p randomly tests/browser $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install-dev ## ruff lint and format check, and the import layers (import-linter)

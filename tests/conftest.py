@@ -1,15 +1,16 @@
-"""Fixtures: a small world of two departments, one user per role, and their matters."""
+"""Fixtures: a small world of two departments, one user per role, and their matters; and a fresh
+start for every test, whatever ran before it in this process (the order is shuffled, see
+docs/development.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import factory
 import pytest
-from django.contrib.auth.models import Group
 
-from permissions.roles import DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR
-
-from .factories import DepartmentFactory, MatterFactory, MembershipFactory, UserFactory
+from .matters.factories import MatterFactory
+from .permissions.factories import DepartmentFactory, UserFactory
 
 
 @dataclass
@@ -20,18 +21,46 @@ class World:
     matters: dict = field(default_factory=dict)
 
 
-def make_user(username: str, *, department=None, role=None, global_role=None):
-    user = UserFactory(username=username)
-    if department is not None:
-        MembershipFactory(user=user, department=department, role=role)
-    if global_role is not None:
-        user.groups.add(Group.objects.get(name=global_role.name))
-    return user
+def _random_order_seed(config: pytest.Config) -> int | None:
+    """The seed pytest-randomly shuffled this run with (None when it is off: ``-p no:randomly``)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    return seed if isinstance(seed, int) else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under -q there is no header: say the seed first, so a run stopped half-way can be repeated."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    seed = _random_order_seed(session.config)
+    if reporter is not None and seed is not None and session.config.get_verbosity() < 0:
+        reporter.write_line(f"Using --randomly-seed={seed}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    seed = _random_order_seed(config)
+    if seed is not None:
+        terminalreporter.write_line(
+            f"Random order: repeat it with -p randomly --randomly-seed={seed} (or keep the file order: -p no:randomly)."
+        )
+
+
+def _factories(base=factory.base.BaseFactory):
+    for subclass in base.__subclasses__():
+        yield subclass
+        yield from _factories(subclass)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sequences():
+    """Each test numbers its records from 0 (``测试事项0``, ``dept0`` ...), as if it ran first."""
+    for factory_class in set(_factories()):
+        if factory_class._meta.counter_reference is factory_class._meta:
+            factory_class.reset_sequence()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: Wagtail caches site root URLs, which tests change."""
+    """Each test starts with an empty cache: Wagtail caches site root URLs, which tests change;
+    the version tokens of ``core.cache`` (search vocabulary, the working-day calendar) start anew."""
     from django.core.cache import cache
 
     cache.clear()
@@ -40,27 +69,32 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def world(db) -> World:
-    """Department A and B (both city level), a user per role, a live and a draft matter each.
+def org(db) -> World:
+    """Department A and B (both city level) and a user per role, nothing else.
 
     Roles: owner/reviewer of A, owner of B, the disclosure office editor, the system
     administrator (group, not superuser) and a user with no department at all.
     """
     dept_a = DepartmentFactory(name="示范市甲局", short_name="甲局", slug="jia")
     dept_b = DepartmentFactory(name="示范市乙局", short_name="乙局", slug="yi")
-    w = World(dept_a, dept_b)
-    w.users = {
-        "owner": make_user("owner_a", department=dept_a, role="owner"),
-        "reviewer": make_user("reviewer_a", department=dept_a, role="reviewer"),
-        "owner_b": make_user("owner_b", department=dept_b, role="owner"),
-        "disclosure": make_user("disclosure", global_role=DISCLOSURE_EDITOR),
-        "sysadmin": make_user("sysadmin", global_role=SYSTEM_ADMINISTRATOR),
-        "nodept": make_user("nodept"),
+    users = {
+        "owner": UserFactory(username="owner_a", owner_of=dept_a),
+        "reviewer": UserFactory(username="reviewer_a", reviewer_of=dept_a),
+        "owner_b": UserFactory(username="owner_b", owner_of=dept_b),
+        "disclosure": UserFactory(username="disclosure", disclosure_editor=True),
+        "sysadmin": UserFactory(username="sysadmin", system_administrator=True),
+        "nodept": UserFactory(username="nodept"),
     }
-    w.matters = {
-        "own": MatterFactory(department=dept_a, name="甲局在用事项"),
-        "own_draft": MatterFactory(department=dept_a, name="甲局草稿事项", published=False),
-        "other": MatterFactory(department=dept_b, name="乙局在用事项"),
-        "other_draft": MatterFactory(department=dept_b, name="乙局草稿事项", published=False),
+    return World(dept_a, dept_b, users=users)
+
+
+@pytest.fixture
+def world(org) -> World:
+    """``org`` with a live and a draft matter in each department."""
+    org.matters = {
+        "own": MatterFactory(department=org.dept_a, name="甲局在用事项"),
+        "own_draft": MatterFactory(department=org.dept_a, name="甲局草稿事项", draft=True),
+        "other": MatterFactory(department=org.dept_b, name="乙局在用事项"),
+        "other_draft": MatterFactory(department=org.dept_b, name="乙局草稿事项", draft=True),
     }
-    return w
+    return org

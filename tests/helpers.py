@@ -1,4 +1,4 @@
-"""Small helpers shared by the admin tests."""
+"""Small helpers shared by the suites: admin URLs and form data, publishing a change of a matter."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 
 from django.urls import reverse
 
-from matters.models import Matter
+from matters.models import Material, Matter
 
 
 def matter_url(name: str, *args, **kwargs) -> str:
@@ -54,3 +54,21 @@ def matter_form_data(matter: Matter, user=None, **changes) -> dict:
     data = form_post_data(form_class(instance=instance, for_user=user))
     data.update(changes)
     return data
+
+
+def publish_change(matter: Matter, **fields) -> Matter:
+    """Publish a new version of the matter with some fields changed (as a reviewer would)."""
+    draft = matter.get_latest_revision_as_object()
+    materials = fields.pop("materials", None)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    if materials is not None:
+        draft.materials = materials
+    draft.save_revision().publish()
+    matter.refresh_from_db()
+    return matter
+
+
+def with_materials(matter: Matter, count: int) -> Matter:
+    """Publish the matter with ``count`` distinct materials."""
+    return publish_change(matter, materials=[Material(name=f"材料{i:02d}", source="applicant") for i in range(count)])

@@ -1,14 +1,11 @@
-"""Fixtures for the JSON API: an API client and terminals with keys."""
+"""Fixtures for the JSON API: an API client and terminals with keys (``terminal.api_key``)."""
 
 from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
 
-from api.scopes import READ_DRAFTS
-from matters.api import WRITE_MATTERS
-from terminals.models import Terminal, TerminalKind
-from terminals.service import issue_key, sync_service_user
+from ..terminals.factories import TerminalFactory
 
 
 @pytest.fixture
@@ -16,30 +13,16 @@ def api():
     return APIClient()
 
 
-def make_terminal(department, *, kind=TerminalKind.KIOSK, scopes=(), name="测试终端", active=True) -> tuple:
-    """A terminal of ``department`` with ``scopes`` and one fresh key; returns (terminal, key)."""
-    terminal = Terminal.objects.create(
-        name=name, kind=kind, department=department, scopes=list(scopes), is_active=active
-    )
-    sync_service_user(terminal)
-    terminal.refresh_from_db()
-    return terminal, issue_key(terminal, "测试密钥")
-
-
 @pytest.fixture
 def kiosk(world):
-    return make_terminal(world.dept_a)
+    """A self-service kiosk of department A with a key and no scopes: it reads what is public."""
+    return TerminalFactory(department=world.dept_a, with_key=True)
 
 
 @pytest.fixture
 def department_system(world):
     """The market-regulation-like department A's own system: may write A's matters."""
-    return make_terminal(
-        world.dept_a,
-        kind=TerminalKind.DEPARTMENT_SYSTEM,
-        scopes=[WRITE_MATTERS.value, READ_DRAFTS.value],
-        name="甲局业务系统",
-    )
+    return TerminalFactory(department=world.dept_a, department_system=True, with_key=True, name="甲局业务系统")
 
 
 def key_header(key: str) -> dict:

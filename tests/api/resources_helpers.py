@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import io
 import json
 
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image as PILImage
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-
-from halls.models import Hall
 
 
 def body(response) -> dict:
@@ -71,30 +63,3 @@ def assert_queries_do_not_grow(api, url: str) -> None:
     api.get(url)  # the collection versions settle (rows created, transitions computed) once
     for sync in (False, True):
         assert list_queries(api, url, 20, sync=sync) == list_queries(api, url, 2, sync=sync)
-
-
-def make_hall(department, code: str, name: str | None = None, **extra) -> Hall:
-    return Hall.objects.create(
-        department=department,
-        code=code,
-        name=name or f"{code}大厅",
-        level=extra.pop("level", "city"),
-        address=extra.pop("address", "示范市人民大道1号"),
-        hours=extra.pop("hours", "工作日 9:00-17:00"),
-        **extra,
-    )
-
-
-def make_document_file(title: str = "申请表"):
-    document = get_document_model()(title=title)
-    document.file.save("form.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-    document.save()
-    return document
-
-
-def make_image(title: str = "示意图"):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (40, 30), "white").save(buffer, format="PNG")
-    image = get_image_model()(title=title, file=ImageFile(buffer, name="step.png"))
-    image.save()
-    return image

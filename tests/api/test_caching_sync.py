@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matters import lifecycle
-from tests.factories import MatterFactory
+
+from ..matters.factories import MatterFactory
 
 LIST = "/api/v1/matters/"
 
@@ -135,8 +136,7 @@ class TestSync:
         draft = changed.get_latest_revision_as_object()
         draft.promised_limit = 5
         draft.save_revision().publish()
-        cancelled = MatterFactory(department=world.dept_a, name="将被取消的事项")
-        lifecycle.change_state(cancelled, world.users["reviewer"], "cancel", "法律修订")
+        cancelled = MatterFactory(department=world.dept_a, name="将被取消的事项", cancelled=True)
         deleted = MatterFactory(department=world.dept_b, name="将被删除的事项")
         deleted_pk = deleted.pk
         deleted.delete()
@@ -160,7 +160,7 @@ class TestSync:
 
     def test_a_never_published_draft_is_not_a_tombstone(self, api, world):
         moment = timezone.now()
-        MatterFactory(department=world.dept_a, published=False)
+        MatterFactory(department=world.dept_a, draft=True)
         assert body(api.get(LIST, since_param(moment)))["tombstones"] == []
 
     def test_next_sync_from_until_sees_only_later_changes(self, api, world):

@@ -9,11 +9,12 @@ import pytest
 from django.utils import timezone
 
 from api.throttling import AnonThrottle, TerminalThrottle
-from terminals.models import Feed, Terminal, TerminalKey
+from terminals.models import Terminal, TerminalKey
 from terminals.service import revoke_keys, rotate_keys
-from tests.factories import MatterFactory
 
-from .conftest import key_header, make_terminal
+from ..matters.factories import MatterFactory
+from ..terminals.factories import FeedFactory, TerminalFactory
+from .conftest import key_header
 
 LIST = "/api/v1/matters/"
 
@@ -21,7 +22,7 @@ LIST = "/api/v1/matters/"
 @pytest.mark.django_db
 class TestKeys:
     def test_a_valid_key_is_accepted_and_last_seen_recorded(self, api, kiosk):
-        terminal, key = kiosk
+        terminal, key = kiosk, kiosk.api_key
         response = api.get(LIST, **key_header(key))
         assert response.status_code == 200
         terminal.refresh_from_db()
@@ -29,11 +30,11 @@ class TestKeys:
         assert (timezone.now() - terminal.last_seen_at).total_seconds() < 60
 
     def test_the_x_api_key_header_works_too(self, api, kiosk):
-        assert api.get(LIST, HTTP_X_API_KEY=kiosk[1]).status_code == 200
+        assert api.get(LIST, HTTP_X_API_KEY=kiosk.api_key).status_code == 200
 
     @pytest.mark.parametrize("how", ["revoked", "deactivated", "wrong", "expired", "unknown"])
     def test_unusable_keys_are_refused(self, api, kiosk, how):
-        terminal, key = kiosk
+        terminal, key = kiosk, kiosk.api_key
         if how == "revoked":
             revoke_keys(terminal)
         elif how == "deactivated":
@@ -53,7 +54,7 @@ class TestKeys:
         assert response["WWW-Authenticate"] == "Api-Key"
 
     def test_rotation_keeps_the_old_key_for_the_grace_period_only(self, api, kiosk):
-        terminal, old = kiosk
+        terminal, old = kiosk, kiosk.api_key
         new = rotate_keys(terminal, grace_hours=1)
         assert api.get(LIST, **key_header(new)).status_code == 200
         assert api.get(LIST, **key_header(old)).status_code == 200
@@ -64,17 +65,17 @@ class TestKeys:
         assert api.get(LIST, **key_header(new)).status_code == 200
 
     def test_a_public_key_sees_only_public_matters(self, api, world, kiosk):
-        data = json.loads(api.get(LIST, **key_header(kiosk[1])).content)
+        data = json.loads(api.get(LIST, **key_header(kiosk.api_key)).content)
         names = {r["name"] for r in data["results"]}
         assert names == {"甲局在用事项", "乙局在用事项"}
 
     def test_a_drafts_key_sees_its_own_department_drafts_only(self, api, world, department_system):
-        response = api.get(LIST, **key_header(department_system[1]))
+        response = api.get(LIST, **key_header(department_system.api_key))
         names = {r["name"] for r in json.loads(response.content)["results"]}
         assert names == {"甲局在用事项", "甲局草稿事项", "乙局在用事项"}
         assert response["Cache-Control"] == "private, no-cache"
         other_draft = world.matters["other_draft"]
-        assert api.get(f"{LIST}{other_draft.pk}/", **key_header(department_system[1])).status_code == 404
+        assert api.get(f"{LIST}{other_draft.pk}/", **key_header(department_system.api_key)).status_code == 404
 
 
 @pytest.fixture
@@ -98,8 +99,8 @@ class TestThrottling:
     def test_each_key_has_its_own_bucket(self, api, world, monkeypatch):
         monkeypatch.setattr(AnonThrottle, "rate", "1/minute", raising=False)
         monkeypatch.setattr(TerminalThrottle, "rate", "2/minute", raising=False)
-        _first, key_a = make_terminal(world.dept_a, name="终端一")
-        _second, key_b = make_terminal(world.dept_a, name="终端二")
+        key_a = TerminalFactory(department=world.dept_a, name="终端一", with_key=True).api_key
+        key_b = TerminalFactory(department=world.dept_a, name="终端二", with_key=True).api_key
         assert api.get(LIST).status_code == 200
         assert api.get(LIST).status_code == 429  # anonymous bucket spent
         assert [api.get(LIST, **key_header(key_a)).status_code for _ in range(3)] == [200, 200, 429]
@@ -140,13 +141,9 @@ class TestCors:
         assert "Access-Control-Allow-Origin" not in response
 
 
-def make_feed(world, **fields) -> Feed:
-    values = {"slug": "kiosk-matters", "title": "自助终端事项", "source": "matters", "department": world.dept_a}
-    values.update(fields)
-    departments = values.pop("departments", [])
-    feed = Feed.objects.create(**values)
-    feed.departments.set(departments)
-    return feed
+def kiosk_feed(world, **fields):
+    """Department A's feed of matters at /api/v1/feeds/kiosk-matters/."""
+    return FeedFactory(department=world.dept_a, slug="kiosk-matters", title="自助终端事项", **fields)
 
 
 @pytest.mark.django_db
@@ -154,7 +151,7 @@ class TestFeeds:
     def test_source_filters_fields_ordering_and_size(self, api, world):
         for i in range(3):
             MatterFactory(department=world.dept_a, name=f"甲局事项{i}")
-        make_feed(world, departments=[world.dept_a], fields=["name", "promised_limit"], ordering="name", size=2)
+        kiosk_feed(world, departments=[world.dept_a], fields=["name", "promised_limit"], ordering="name", size=2)
         response = api.get("/api/v1/feeds/kiosk-matters/")
         assert response.status_code == 200
         data = json.loads(response.content)
@@ -165,28 +162,28 @@ class TestFeeds:
         assert api.get("/api/v1/feeds/kiosk-matters/", {"page_size": 3}).status_code == 400
 
     def test_a_feed_never_shows_drafts(self, api, world, department_system):
-        make_feed(world, departments=[world.dept_a])
-        response = api.get("/api/v1/feeds/kiosk-matters/", **key_header(department_system[1]))
+        kiosk_feed(world, departments=[world.dept_a])
+        response = api.get("/api/v1/feeds/kiosk-matters/", **key_header(department_system.api_key))
         assert "甲局草稿事项" not in response.content.decode()
 
     def test_key_required(self, api, world, kiosk):
-        make_feed(world, requires_key=True)
+        kiosk_feed(world, requires_key=True)
         refused = api.get("/api/v1/feeds/kiosk-matters/")
         assert refused.status_code == 401
         assert "需要接口密钥" in json.loads(refused.content)["detail"]
-        allowed = api.get("/api/v1/feeds/kiosk-matters/", **key_header(kiosk[1]))
+        allowed = api.get("/api/v1/feeds/kiosk-matters/", **key_header(kiosk.api_key))
         assert allowed.status_code == 200
         assert allowed["Cache-Control"] == "private, no-cache"
 
     def test_inactive_or_unknown_feed_is_404(self, api, world):
-        make_feed(world, is_active=False)
+        kiosk_feed(world, inactive=True)
         for slug in ("kiosk-matters", "no-such-feed"):
             response = api.get(f"/api/v1/feeds/{slug}/")
             assert response.status_code == 404
             assert "数据订阅" in json.loads(response.content)["detail"]
 
     def test_caching_follows_the_source_and_the_definition(self, api, world):
-        feed = make_feed(world)
+        feed = kiosk_feed(world)
         first = api.get("/api/v1/feeds/kiosk-matters/")
         assert api.get("/api/v1/feeds/kiosk-matters/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         feed.fields = ["name"]
@@ -199,15 +196,15 @@ class TestFeeds:
 
     def test_feed_sync_has_tombstones(self, api, world, settings):
         settings.API_SYNC_OVERLAP_SECONDS = 0
-        make_feed(world)
+        kiosk_feed(world)
         moment = timezone.now()
         world.matters["own"].delete()
         data = json.loads(api.get("/api/v1/feeds/kiosk-matters/", {"updated_since": moment.isoformat()}).content)
         assert [t["status"] for t in data["tombstones"]] == ["deleted"]
 
     def test_the_feed_list(self, api, world):
-        make_feed(world)
-        make_feed(world, slug="off", is_active=False)
+        kiosk_feed(world)
+        FeedFactory(department=world.dept_a, slug="off", inactive=True)
         data = json.loads(api.get("/api/v1/feeds/").content)
         assert [f["slug"] for f in data["results"]] == ["kiosk-matters"]
         assert data["results"][0]["url"].endswith("/api/v1/feeds/kiosk-matters/")
@@ -217,7 +214,8 @@ class TestFeeds:
 def test_stale_terminal_listing_follows_polling(api, world):
     from terminals.service import stale_terminals
 
-    terminal, key = make_terminal(world.dept_a)
+    terminal = TerminalFactory(department=world.dept_a, with_key=True)
+    key = terminal.api_key
     assert terminal in stale_terminals(Terminal.objects.all())
     api.get(LIST, **key_header(key))
     assert terminal not in stale_terminals(Terminal.objects.all())

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from api.models import Tombstone
 from api.registry import router
-from tests.disclosure.requests_helpers import make_request
+
+from ..disclosure.factories import DisclosureRequestFactory
 
 PII = ("张三丰", "110101199003071234", "13812345678", "湖滨路18号", "zhang@example.cn")
 
@@ -20,7 +21,7 @@ PII = ("张三丰", "110101199003071234", "13812345678", "湖滨路18号", "zhan
 @pytest.mark.django_db
 def test_no_api_response_contains_applicants_personal_data(api, world, settings):
     settings.API_SYNC_OVERLAP_SECONDS = 3600
-    make_request(world.dept_a, datetime.date(2025, 3, 3))
+    DisclosureRequestFactory(department=world.dept_a, received=datetime.date(2025, 3, 3))
     since = (timezone.now() - datetime.timedelta(minutes=30)).isoformat()
     api.force_authenticate(world.users["disclosure"])  # even the office, who handles requests
     urls = ["/api/schema/", "/api/v1/"]

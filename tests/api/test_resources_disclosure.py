@@ -8,17 +8,15 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from disclosure.models import DisclosureDocumentPage, DocumentAttachment, Facet
-from terminals.models import Feed
-from tests.disclosure.conftest import classification, make_document
-from tests.disclosure.requests_helpers import make_request
+from disclosure.models import DisclosureDocumentPage, Facet
 
+from ..disclosure.factories import DisclosureDocumentPageFactory, DisclosureRequestFactory, classification
+from ..terminals.factories import FeedFactory
 from .resources_helpers import (
     assert_not_found_in_chinese,
     assert_queries_do_not_grow,
     body,
     ids,
-    make_document_file,
     revalidate,
     since,
     tombstones,
@@ -29,32 +27,24 @@ DOCUMENTS = "/api/v1/disclosure/documents/"
 pytestmark = pytest.mark.django_db
 
 
-def make_full_document(department, title: str, **fields) -> DisclosureDocumentPage:
-    """A published document with an attachment and a document link in its body."""
-    file = make_document_file("实施细则")
-    page = make_document(department, title, publish=False, **fields)
-    page.body = f'<p>正文，详见<a linktype="document" id="{file.pk}">实施细则</a>。</p>'
-    page.attachments = [DocumentAttachment(document=file, title="附件一：实施细则", sort_order=0)]
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
 @pytest.fixture
 def documents(world):
-    notice = make_full_document(
-        world.dept_a,
-        "关于开展专项检查的通知",
+    notice = DisclosureDocumentPageFactory(
+        department=world.dept_a,
+        title="关于开展专项检查的通知",
+        with_attachment=True,
         document_number="示甲发〔2026〕3号",
         keywords="专项检查、安全生产",
-        written=datetime.date(2026, 1, 5),
+        written_date=datetime.date(2026, 1, 5),
     )
-    plan = make_document(world.dept_b, "乙局年度工作计划", category="plan", publish=False)
-    plan.genre = classification(Facet.GENRE, name="意见")
-    plan.topic = classification(Facet.TOPIC, name="财政、金融、审计")
-    plan.save_revision().publish()
-    plan.refresh_from_db()
-    draft = make_document(world.dept_a, "尚未发布的文件", publish=False)
+    plan = DisclosureDocumentPageFactory(
+        department=world.dept_b,
+        title="乙局年度工作计划",
+        category="plan",
+        genre=classification(Facet.GENRE, name="意见"),
+        topic=classification(Facet.TOPIC, name="财政、金融、审计"),
+    )
+    draft = DisclosureDocumentPageFactory(department=world.dept_a, title="尚未发布的文件", draft=True)
     return {"notice": notice, "plan": plan, "draft": draft}
 
 
@@ -119,9 +109,9 @@ class TestDocuments:
         assert_not_found_in_chinese(api, f"{DOCUMENTS}{documents['draft'].pk}/")
 
     def test_replaced_by_only_names_a_public_document(self, api, world, documents):
-        old = make_document(
-            world.dept_a,
-            "已废止的办法",
+        old = DisclosureDocumentPageFactory(
+            department=world.dept_a,
+            title="已废止的办法",
             validity="repealed",
             validity_date=datetime.date(2026, 1, 1),
             replaced_by=documents["notice"],
@@ -156,26 +146,26 @@ class TestDocuments:
     def test_sync_reports_unpublished_and_deleted_documents(self, api, world, documents):
         moment = timezone.now()
         documents["plan"].unpublish()
-        doomed = make_document(world.dept_a, "将删除的文件")
+        doomed = DisclosureDocumentPageFactory(department=world.dept_a, title="将删除的文件")
         doomed_pk = doomed.pk
         doomed.delete()
-        fresh = make_document(world.dept_b, "新发布的文件")
+        fresh = DisclosureDocumentPageFactory(department=world.dept_b, title="新发布的文件")
         response = api.get(DOCUMENTS, since(moment))
         assert ids(response) == [fresh.pk]
         assert tombstones(response) == {(str(documents["plan"].pk), "withdrawn"), (str(doomed_pk), "deleted")}
 
     def test_feed_with_classifications_departments_and_publication_order(self, api, world, documents):
-        older = make_document(world.dept_a, "较早的通知")
+        older = DisclosureDocumentPageFactory(department=world.dept_a, title="较早的通知")
         DisclosureDocumentPage.objects.filter(pk=older.pk).update(publication_date=datetime.date(2025, 1, 1))
-        feed = Feed.objects.create(
+        feed = FeedFactory(
             department=world.dept_a,
             slug="notices-a",
             title="甲局通知",
             source="disclosure_documents",
             ordering="-published",
+            departments=[world.dept_a],
+            classifications=[classification(Facet.GENRE, name="通知")],
         )
-        feed.classifications.set([classification(Facet.GENRE, name="通知")])
-        feed.departments.set([world.dept_a])
         data = body(api.get("/api/v1/feeds/notices-a/"))
         assert [r["id"] for r in data["results"]] == [documents["notice"].pk, older.pk]
         feed.classifications.set([classification(Facet.CATEGORY, key="plan")])
@@ -184,7 +174,7 @@ class TestDocuments:
 
     def test_no_applicant_data(self, api, world, documents, settings):
         settings.API_SYNC_OVERLAP_SECONDS = 3600
-        make_request(world.dept_a, datetime.date(2026, 1, 5))
+        DisclosureRequestFactory(department=world.dept_a, received=datetime.date(2026, 1, 5))
         texts = [
             api.get(DOCUMENTS).content.decode(),
             api.get(DOCUMENTS, since(timezone.now() - datetime.timedelta(minutes=5))).content.decode(),
@@ -196,5 +186,7 @@ class TestDocuments:
 
     def test_queries_do_not_grow(self, api, world):
         for i in range(20):
-            make_full_document(world.dept_a if i % 2 else world.dept_b, f"文件{i}", slug=f"doc-{i}")
+            DisclosureDocumentPageFactory(
+                department=world.dept_a if i % 2 else world.dept_b, title=f"文件{i}", with_attachment=True
+            )
         assert_queries_do_not_grow(api, DOCUMENTS)

@@ -8,17 +8,17 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from matters import lifecycle
-from terminals.models import Feed
-from tests.factories import MatterFactory, term
-from tests.guides.conftest import make_bundle, make_guide, publish_change
 
+from ..cms.factories import DocumentFactory, ImageFactory
+from ..guides.factories import BundleGuidePageFactory, GuidePageFactory
+from ..helpers import publish_change
+from ..matters.factories import MatterFactory, term
+from ..terminals.factories import FeedFactory
 from .resources_helpers import (
     assert_not_found_in_chinese,
     assert_queries_do_not_grow,
     body,
     ids,
-    make_document_file,
-    make_image,
     revalidate,
     since,
     tombstones,
@@ -77,13 +77,13 @@ def full_body(linked_page, related_pages, image, document) -> list[dict]:
 
 @pytest.fixture
 def guides(world):
-    other = make_guide(world.matters["other"], title="乙局在用事项办事指南")
+    other = GuidePageFactory(matter=world.matters["other"], title="乙局在用事项办事指南")
     draft_matter = MatterFactory(department=world.dept_a, name="草稿指南的事项")
-    draft = make_guide(draft_matter, title="尚未发布的指南", publish=False)
-    own = make_guide(
-        world.matters["own"],
+    draft = GuidePageFactory(matter=draft_matter, title="尚未发布的指南", draft=True)
+    own = GuidePageFactory(
+        matter=world.matters["own"],
         title="甲局在用事项办事指南",
-        body=full_body(other, [other, draft], make_image(), make_document_file()),
+        body=full_body(other, [other, draft], ImageFactory(), DocumentFactory()),
     )
     return {"own": own, "other": other, "draft": draft}
 
@@ -196,7 +196,7 @@ class TestGuides:
         page.summary = "新的一句话说明"
         page.save_revision().publish()
         gone = MatterFactory(department=world.dept_b, name="将删除指南的事项")
-        deleted = make_guide(gone)
+        deleted = GuidePageFactory(matter=gone)
         deleted_pk = deleted.pk
         deleted.delete()
         response = api.get(GUIDES, since(moment))
@@ -204,8 +204,9 @@ class TestGuides:
         assert tombstones(response) >= {(str(guides["other"].pk), "withdrawn"), (str(deleted_pk), "deleted")}
 
     def test_feed_of_guides(self, api, world, guides):
-        feed = Feed.objects.create(department=world.dept_a, slug="b-guides", title="乙局指南", source="guides")
-        feed.departments.set([world.dept_b])
+        feed = FeedFactory(
+            department=world.dept_a, slug="b-guides", title="乙局指南", source="guides", departments=[world.dept_b]
+        )
         data = body(api.get("/api/v1/feeds/b-guides/"))
         assert [r["id"] for r in data["results"]] == [guides["other"].pk]
         feed.departments.clear()
@@ -216,11 +217,11 @@ class TestGuides:
         }
 
     def test_queries_do_not_grow(self, api, world):
-        image, document = make_image(), make_document_file()
-        first = make_guide(world.matters["other"])
+        image, document = ImageFactory(), DocumentFactory()
+        first = GuidePageFactory(matter=world.matters["other"])
         for i in range(20):
             matter = MatterFactory(department=world.dept_a if i % 2 else world.dept_b)
-            make_guide(matter, body=full_body(first, [first], image, document))
+            GuidePageFactory(matter=matter, body=full_body(first, [first], image, document))
         assert_queries_do_not_grow(api, GUIDES)
 
 
@@ -230,7 +231,9 @@ class TestGuides:
 class TestBundles:
     def test_list_detail_and_filters(self, api, world):
         own, other = world.matters["own"], world.matters["other"]
-        bundle = make_bundle(world.dept_a, [(own, 1), (other, 2)], promised_total=12, windows_note="一楼综合窗口")
+        bundle = BundleGuidePageFactory(
+            department=world.dept_a, members=[(own, 1), (other, 2)], promised_total=12, windows_note="一楼综合窗口"
+        )
         record = body(api.get(f"{BUNDLES}{bundle.pk}/"))
         assert record == {
             **record,
@@ -253,7 +256,9 @@ class TestBundles:
 
     def test_unpublished_bundle_is_absent_404_and_a_tombstone(self, api, world, settings):
         settings.API_SYNC_OVERLAP_SECONDS = 0
-        bundle = make_bundle(world.dept_a, [(world.matters["own"], 1), (world.matters["other"], 1)])
+        bundle = BundleGuidePageFactory(
+            department=world.dept_a, members=[(world.matters["own"], 1), (world.matters["other"], 1)]
+        )
         moment = timezone.now()
         bundle.unpublish()
         assert ids(api.get(BUNDLES)) == []
@@ -261,7 +266,9 @@ class TestBundles:
         assert tombstones(api.get(BUNDLES, since(moment))) == {(str(bundle.pk), "withdrawn")}
 
     def test_member_matter_rename_changes_the_etag(self, api, world):
-        bundle = make_bundle(world.dept_a, [(world.matters["own"], 1), (world.matters["other"], 2)])
+        bundle = BundleGuidePageFactory(
+            department=world.dept_a, members=[(world.matters["own"], 1), (world.matters["other"], 2)]
+        )
         _, again = revalidate(api, BUNDLES, lambda: publish_change(world.matters["other"], name="乙局事项（新）"))
         assert body(again)["results"][0]["members"][1]["matter"]["name"] == "乙局事项（新）"
         assert bundle.pk in ids(again)
@@ -269,9 +276,8 @@ class TestBundles:
     def test_queries_do_not_grow(self, api, world):
         extra = MatterFactory(department=world.dept_b)
         for i in range(20):
-            make_bundle(
-                world.dept_a if i % 2 else world.dept_b,
-                [(world.matters["own"], 1), (world.matters["other"], 2), (extra, 2)],
-                slug=f"bundle-{i}",
+            BundleGuidePageFactory(
+                department=world.dept_a if i % 2 else world.dept_b,
+                members=[(world.matters["own"], 1), (world.matters["other"], 2), (extra, 2)],
             )
         assert_queries_do_not_grow(api, BUNDLES)

@@ -9,17 +9,17 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from halls.models import Notice, Window
-from matters import lifecycle
-from terminals.models import Feed
-from tests.factories import DepartmentFactory, MatterFactory
+from halls.models import Notice
 
+from ..halls.factories import HallFactory, NoticeFactory, WindowFactory
+from ..matters.factories import MatterFactory
+from ..permissions.factories import DepartmentFactory
+from ..terminals.factories import FeedFactory
 from .resources_helpers import (
     assert_not_found_in_chinese,
     assert_queries_do_not_grow,
     body,
     ids,
-    make_hall,
     revalidate,
     since,
     tombstones,
@@ -34,17 +34,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def halls(world):
-    city = make_hall(world.dept_a, "city-center", "示范市政务服务中心", phone="0999-12345", directions="地铁1号线")
-    county = make_hall(world.dept_b, "donghu", "东湖区政务服务中心", level="county", sort_order=1)
-    closed = make_hall(world.dept_a, "old-center", "旧大厅", is_active=False)
+    city = HallFactory(
+        department=world.dept_a,
+        code="city-center",
+        name="示范市政务服务中心",
+        phone="0999-12345",
+        directions="地铁1号线",
+    )
+    county = HallFactory(department=world.dept_b, code="donghu", name="东湖区政务服务中心", county=True, sort_order=1)
+    closed = HallFactory(department=world.dept_a, code="old-center", name="旧大厅", inactive=True)
     return {"city": city, "county": county, "closed": closed}
 
 
 def notice(department, halls, title="公告", **extra) -> Notice:
-    extra.setdefault("starts_at", timezone.now() - datetime.timedelta(days=1))
-    made = Notice.objects.create(department=department, title=title, text="公告内容。", **extra)
-    made.halls.set(halls)
-    return made
+    return NoticeFactory(department=department, halls=halls, title=title, text="公告内容。", **extra)
 
 
 # ---- halls ---------------------------------------------------------------------------------
@@ -109,7 +112,7 @@ class TestHalls:
 
     def test_queries_do_not_grow(self, api, world):
         for i in range(20):
-            make_hall(world.dept_a if i % 2 else world.dept_b, f"hall-{i}")
+            HallFactory(department=world.dept_a if i % 2 else world.dept_b)
         assert_queries_do_not_grow(api, HALLS)
 
 
@@ -119,18 +122,27 @@ class TestHalls:
 @pytest.fixture
 def windows(world, halls):
     own, draft, other = world.matters["own"], world.matters["own_draft"], world.matters["other"]
-    cancelled = MatterFactory(department=world.dept_a, name="将被取消的事项")
-    lifecycle.change_state(cancelled, world.users["reviewer"], "cancel", "法律修订")
-    a01 = Window.objects.create(hall=halls["city"], number="A01", name="综合受理窗口", kind="comprehensive")
-    a01.departments.set([world.dept_a, world.dept_b])
-    a01.matters.set([own, draft, other, cancelled])
-    b02 = Window.objects.create(
-        hall=halls["city"], number="B02", name="出件窗口", kind="collection", is_open=False, closed_reason="系统升级"
+    cancelled = MatterFactory(department=world.dept_a, name="将被取消的事项", cancelled=True)
+    a01 = WindowFactory(
+        hall=halls["city"],
+        number="A01",
+        name="综合受理窗口",
+        comprehensive=True,
+        departments=[world.dept_a, world.dept_b],
+        matters=[own, draft, other, cancelled],
     )
-    c01 = Window.objects.create(hall=halls["county"], number="C01", name="乙局专业窗口", sort_order=1)
-    c01.departments.set([world.dept_b])
-    c01.matters.set([other])
-    hidden = Window.objects.create(hall=halls["closed"], number="X01", name="旧窗口")
+    b02 = WindowFactory(
+        hall=halls["city"], number="B02", name="出件窗口", kind="collection", closed=True, closed_reason="系统升级"
+    )
+    c01 = WindowFactory(
+        hall=halls["county"],
+        number="C01",
+        name="乙局专业窗口",
+        sort_order=1,
+        departments=[world.dept_b],
+        matters=[other],
+    )
+    hidden = WindowFactory(hall=halls["closed"], number="X01", name="旧窗口")
     return {"a01": a01, "b02": b02, "c01": c01, "hidden": hidden, "cancelled": cancelled}
 
 
@@ -211,9 +223,9 @@ class TestWindows:
     def test_queries_do_not_grow(self, api, world, halls):
         matters = [MatterFactory(department=world.dept_a) for _ in range(3)]
         for i in range(20):
-            window = Window.objects.create(hall=halls["city" if i % 2 else "county"], number=f"W{i:02d}", name="窗口")
-            window.departments.set([world.dept_a, world.dept_b])
-            window.matters.set(matters)
+            WindowFactory(
+                hall=halls["city" if i % 2 else "county"], departments=[world.dept_a, world.dept_b], matters=matters
+            )
         assert_queries_do_not_grow(api, WINDOWS)
 
 
@@ -303,13 +315,8 @@ class TestNotices:
 # ---- feeds ---------------------------------------------------------------------------------
 
 
-def feed(department, slug: str, source: str, **extra) -> Feed:
-    halls = extra.pop("halls", [])
-    departments = extra.pop("departments", [])
-    made = Feed.objects.create(department=department, slug=slug, title=slug, source=source, **extra)
-    made.halls.set(halls)
-    made.departments.set(departments)
-    return made
+def feed(department, slug: str, source: str, **extra):
+    return FeedFactory(department=department, slug=slug, title=slug, source=source, **extra)
 
 
 def test_window_feed_applies_halls_and_departments(api, world, halls, windows):
@@ -336,5 +343,5 @@ def test_notice_feed_applies_halls_and_departments(api, world, halls):
 def test_hall_of_another_department_level(api, world):
     """A county department's hall is listed with its own level."""
     county = DepartmentFactory(name="东湖区政务服务管理局", short_name="东湖政务", level="county", parent=world.dept_a)
-    hall = make_hall(county, "donghu-2", level="county")
+    hall = HallFactory(department=county, code="donghu-2", county=True)
     assert body(api.get(f"{HALLS}{hall.pk}/"))["department"]["name"] == "东湖区政务服务管理局"

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from matters import lifecycle
 from matters.models import MatterType, Term
-from tests.factories import DepartmentFactory, MatterFactory, term
 from workdays.models import CalendarDay
 
+from ..matters.factories import MatterFactory, term
+from ..permissions.factories import DepartmentFactory
 from .resources_helpers import (
     assert_not_found_in_chinese,
     assert_queries_do_not_grow,
@@ -263,7 +264,7 @@ class TestStats:
 
     def test_a_draft_does_not_change_the_numbers(self, api, world):
         first = api.get(STATS)
-        MatterFactory(department=world.dept_a, published=False)
+        MatterFactory(department=world.dept_a, draft=True)
         assert body(api.get(STATS)) == body(first)
 
 

@@ -10,9 +10,10 @@ from wagtail.models import ModelLogEntry, Revision
 from api.scopes import READ_DRAFTS
 from matters.models import Matter
 from terminals.models import TerminalKind
-from tests.factories import MatterFactory
 
-from .conftest import key_header, make_terminal
+from ..matters.factories import MatterFactory
+from ..terminals.factories import TerminalFactory
+from .conftest import key_header
 
 LIST = "/api/v1/matters/"
 
@@ -43,7 +44,7 @@ def revisions(matter) -> int:
 @pytest.mark.django_db
 class TestCreate:
     def test_own_department_creates_a_draft_named_after_the_system(self, api, world, department_system):
-        terminal, key = department_system
+        terminal, key = department_system, department_system.api_key
         response = api.post(LIST, new_matter(world.dept_a), format="json", **key_header(key))
         assert response.status_code == 201, response.content
         data = json.loads(response.content)
@@ -58,14 +59,14 @@ class TestCreate:
 
     def test_another_department_is_refused_and_nothing_is_written(self, api, world, department_system):
         before = Matter.objects.count()
-        response = api.post(LIST, new_matter(world.dept_b), format="json", **key_header(department_system[1]))
+        response = api.post(LIST, new_matter(world.dept_b), format="json", **key_header(department_system.api_key))
         assert response.status_code == 403
         assert "无权" in json.loads(response.content)["detail"]
         assert Matter.objects.count() == before
 
     def test_bad_input_names_the_field_in_chinese(self, api, world, department_system):
         data = new_matter(world.dept_a, department="91110000000000000X", name="长" * 201)
-        response = api.post(LIST, data, format="json", **key_header(department_system[1]))
+        response = api.post(LIST, data, format="json", **key_header(department_system.api_key))
         assert response.status_code == 400
         errors = json.loads(response.content)
         assert "没有统一社会信用代码" in errors["department"][0]
@@ -73,7 +74,7 @@ class TestCreate:
 
     def test_a_material_without_a_name_is_named_by_position(self, api, world, department_system):
         data = new_matter(world.dept_a, materials=[{"name": "申请书"}, {"name": ""}])
-        response = api.post(LIST, data, format="json", **key_header(department_system[1]))
+        response = api.post(LIST, data, format="json", **key_header(department_system.api_key))
         assert response.status_code == 400
         errors = json.loads(response.content)["materials"]
         assert list(errors) == ["1"] and "name" in errors["1"]
@@ -81,7 +82,7 @@ class TestCreate:
     def test_publishing_needs_the_publish_right(self, api, world, department_system):
         before = Matter.objects.count()
         response = api.post(
-            f"{LIST}?publish=1", new_matter(world.dept_a), format="json", **key_header(department_system[1])
+            f"{LIST}?publish=1", new_matter(world.dept_a), format="json", **key_header(department_system.api_key)
         )
         assert response.status_code == 403
         assert Matter.objects.count() == before
@@ -90,7 +91,7 @@ class TestCreate:
 @pytest.mark.django_db
 class TestUpdate:
     def test_based_on_the_current_revision(self, api, world, department_system):
-        terminal, key = department_system
+        terminal, key = department_system, department_system.api_key
         matter = world.matters["own"]
         current = matter.latest_revision_id
         response = api.patch(
@@ -116,7 +117,7 @@ class TestUpdate:
             {"name": "改名"},
             format="json",
             HTTP_IF_MATCH=f'"{matter.latest_revision_id}"',
-            **key_header(department_system[1]),
+            **key_header(department_system.api_key),
         )
         assert response.status_code == 200
 
@@ -128,7 +129,10 @@ class TestUpdate:
         draft.save_revision(user=world.users["owner"])
         count = revisions(matter)
         response = api.patch(
-            detail(matter), {"revision": stale, "name": "覆盖他人"}, format="json", **key_header(department_system[1])
+            detail(matter),
+            {"revision": stale, "name": "覆盖他人"},
+            format="json",
+            **key_header(department_system.api_key),
         )
         assert response.status_code == 409
         assert "已被修改" in json.loads(response.content)["detail"]
@@ -138,7 +142,9 @@ class TestUpdate:
     def test_a_missing_base_is_428(self, api, world, department_system):
         matter = world.matters["own"]
         count = revisions(matter)
-        response = api.patch(detail(matter), {"name": "无版本号"}, format="json", **key_header(department_system[1]))
+        response = api.patch(
+            detail(matter), {"name": "无版本号"}, format="json", **key_header(department_system.api_key)
+        )
         assert response.status_code == 428
         assert "revision" in json.loads(response.content)["detail"]
         assert revisions(matter) == count
@@ -160,7 +166,7 @@ class TestUpdate:
         payload = {"revision": matter.latest_revision_id, "name": "越权修改"}
         kwargs = {"format": "json"} if method == "patch" else {}
         response = call(
-            detail(matter), payload if method == "patch" else None, **kwargs, **key_header(department_system[1])
+            detail(matter), payload if method == "patch" else None, **kwargs, **key_header(department_system.api_key)
         )
         assert response.status_code == expected
         assert Matter.objects.filter(pk=matter.pk).exists()
@@ -173,13 +179,15 @@ class TestUpdate:
             detail(matter),
             {"revision": matter.latest_revision_id, "department": world.dept_b.credit_code},
             format="json",
-            **key_header(department_system[1]),
+            **key_header(department_system.api_key),
         )
         assert response.status_code == 403
         assert Matter.objects.get(pk=matter.pk).department == world.dept_a
 
     def test_a_key_without_the_write_scope_cannot_write(self, api, world):
-        _terminal, key = make_terminal(world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[READ_DRAFTS.value])
+        key = TerminalFactory(
+            department=world.dept_a, kind=TerminalKind.DEPARTMENT_SYSTEM, scopes=[READ_DRAFTS.value], with_key=True
+        ).api_key
         matter = world.matters["own"]
         response = api.patch(
             detail(matter), {"revision": matter.latest_revision_id, "name": "x"}, format="json", **key_header(key)
@@ -201,7 +209,7 @@ class TestUpdate:
 
 @pytest.mark.django_db
 def test_a_deactivated_system_loses_its_rights(api, world, department_system):
-    terminal, key = department_system
+    terminal, key = department_system, department_system.api_key
     terminal.is_active = False
     terminal.save()
     matter = MatterFactory(department=world.dept_a)

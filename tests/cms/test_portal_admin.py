@@ -11,8 +11,8 @@ from django.urls import reverse
 from permissions.grants import remove_empty_department_sections
 from portal.models import HomePage, SectionPage
 
-from ..factories import DepartmentFactory, UserFactory
 from ..helpers import form_post_data
+from ..permissions.factories import DepartmentFactory, UserFactory
 from .portal_helpers import block, block_post_data, text
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(username="site_editor", is_staff=True, is_superuser=True)
+    return UserFactory(username="site_editor", superuser=True)
 
 
 def edit_post_data(page, user, body: list[dict], **changes) -> dict:

@@ -8,7 +8,6 @@ import pytest
 from wagtail.blocks import StructBlockValidationError
 
 from disclosure.models import Classification, Facet
-from matters import lifecycle
 from matters.models import Term
 from matters.pages import MatterCatalogPage
 from permissions.grants import remove_empty_department_sections
@@ -22,9 +21,12 @@ from portal.blocks import (
 )
 from portal.blocks.base import MoreLinkBlock
 
-from ..factories import DepartmentFactory, MatterFactory, term
-from ..guides.conftest import make_guide
-from .portal_helpers import block, build_portal, make_notice, make_section, text
+from ..guides.factories import GuidePageFactory
+from ..halls.factories import NoticeFactory
+from ..matters.factories import MatterFactory, term
+from ..permissions.factories import DepartmentFactory
+from .factories import SectionPageFactory
+from .portal_helpers import block, build_portal, text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def portal(world):
 
 
 def render(client, *blocks_) -> str:
-    page = make_section(*blocks_)
+    page = SectionPageFactory(body=blocks_)
     response = client.get(page.url)
     assert response.status_code == 200
     return text(response)
@@ -53,10 +55,8 @@ def matters_block(**value) -> dict:
 
 
 def test_matter_list_shows_only_published_matters_in_force(client, world):
-    suspended = MatterFactory(department=world.dept_a, name="暂停受理的事项")
-    cancelled = MatterFactory(department=world.dept_a, name="已取消的事项")
-    lifecycle.change_state(suspended, world.users["sysadmin"], "suspend", "系统升级")
-    lifecycle.change_state(cancelled, world.users["sysadmin"], "cancel", "法规废止")
+    MatterFactory(department=world.dept_a, name="暂停受理的事项", suspended=True)
+    MatterFactory(department=world.dept_a, name="已取消的事项", cancelled=True)
     page = render(client, matters_block())
     assert "甲局在用事项" in page and "乙局在用事项" in page
     for hidden in ("甲局草稿事项", "乙局草稿事项", "暂停受理的事项", "已取消的事项"):
@@ -82,7 +82,7 @@ def test_matter_list_filters_by_the_settings_chosen(client, world):
     slugs = iter(range(100))
 
     def shown(**value) -> set[str]:
-        page = make_section(matters_block(**value), slug=f"filter-{next(slugs)}")
+        page = SectionPageFactory(body=[matters_block(**value)], slug=f"filter-{next(slugs)}")
         listed = text(client.get(page.url))
         return {name for name in ("甲局在用事项", "乙局在用事项", "企业设立登记", "东区局在用事项") if name in listed}
 
@@ -99,11 +99,13 @@ def test_matter_list_filters_by_the_settings_chosen(client, world):
 
 def test_matter_list_count_ordering_and_links(client, world):
     newest = MatterFactory(department=world.dept_a, name="最新更新的事项")
-    guide = make_guide(world.matters["other"])
-    page = make_section(
-        matters_block(heading="最近更新", count=1, ordering="updated", more=NO_MORE),
-        matters_block(heading="链接指南", department=world.dept_b.pk, link_to="guide"),
-        matters_block(heading="按部门", department=world.dept_a.pk),
+    guide = GuidePageFactory(matter=world.matters["other"])
+    page = SectionPageFactory(
+        body=[
+            matters_block(heading="最近更新", count=1, ordering="updated", more=NO_MORE),
+            matters_block(heading="链接指南", department=world.dept_b.pk, link_to="guide"),
+            matters_block(heading="按部门", department=world.dept_a.pk),
+        ]
     )
     html = client.get(page.url).content.decode()
     listed = text(client.get(page.url))
@@ -120,7 +122,7 @@ def test_matter_list_count_ordering_and_links(client, world):
 @pytest.mark.parametrize("gone", ["deleted", "deactivated"])
 def test_matter_list_of_a_department_that_is_gone_shows_nothing(client, world, gone):
     department = DepartmentFactory(name="临时机构", short_name="临时机构")
-    page = make_section(matters_block(heading="临时机构事项", department=department.pk))
+    page = SectionPageFactory(body=[matters_block(heading="临时机构事项", department=department.pk)])
     if gone == "deleted":
         remove_empty_department_sections(department)
         department.delete()
@@ -136,7 +138,7 @@ def test_matter_list_of_a_department_that_is_gone_shows_nothing(client, world, g
 
 def test_matter_list_of_a_deactivated_theme_shows_nothing(client, world):
     theme = term("natural_theme", name="准营准办")
-    page = make_section(matters_block(theme=str(theme.pk)))
+    page = SectionPageFactory(body=[matters_block(theme=str(theme.pk))])
     assert "甲局在用事项" in text(client.get(page.url))
     Term.objects.filter(pk=theme.pk).update(is_active=False)
     listed = text(client.get(page.url))
@@ -149,10 +151,12 @@ def test_matter_list_of_a_deactivated_theme_shows_nothing(client, world):
 def test_disclosure_list_shows_live_documents_by_category_and_body(client, portal):
     world, documents = portal.world, portal.documents
     organisation = Classification.objects.get(facet=Facet.CATEGORY, key="organisation")
-    page = make_section(
-        block("disclosure_list", heading="第一栏", count=10, show_index_number=True, show_date=True),
-        block("disclosure_list", heading="第二栏", category=str(organisation.pk), count=10),
-        block("disclosure_list", heading="第三栏", body=world.dept_a.pk, count=10),
+    page = SectionPageFactory(
+        body=[
+            block("disclosure_list", heading="第一栏", count=10, show_index_number=True, show_date=True),
+            block("disclosure_list", heading="第二栏", category=str(organisation.pk), count=10),
+            block("disclosure_list", heading="第三栏", body=world.dept_a.pk, count=10),
+        ]
     )
     listed = text(client.get(page.url))
     everything, rest = listed.split("第二栏", 1)
@@ -189,7 +193,7 @@ def test_hall_notices_are_the_ones_in_force_in_active_halls(client, portal):
 
 
 def test_hall_notices_of_a_chosen_hall_that_was_deactivated_show_nothing(client, portal):
-    page = make_section(block("hall_notices", heading="东区公告", halls=["east-center"], count=10))
+    page = SectionPageFactory(body=[block("hall_notices", heading="东区公告", halls=["east-center"], count=10)])
     portal.halls["county"].is_active = False
     portal.halls["county"].save()
     listed = text(client.get(page.url))
@@ -234,9 +238,11 @@ def test_stats_block_counts_public_matters_overall_and_per_department(client, wo
 
 
 def test_departments_and_themes_blocks_link_to_the_filtered_catalog(client, world):
-    page = make_section(
-        block("departments", heading="部门", show_counts=True),
-        block("themes", heading="主题", vocabulary="both", show_counts=True),
+    page = SectionPageFactory(
+        body=[
+            block("departments", heading="部门", show_counts=True),
+            block("themes", heading="主题", vocabulary="both", show_counts=True),
+        ]
     )
     html = client.get(page.url).content.decode()
     listed = text(client.get(page.url))
@@ -307,6 +313,8 @@ def test_notice_block_refuses_an_unknown_hall(portal):
 def test_a_count_stored_out_of_range_is_kept_within_bounds(client, portal):
     """Stored JSON that bypassed validation (an import, an old revision) still shows at most 30."""
     for i in range(32):
-        make_notice(portal.world.dept_a, f"批量公告{i:02d}", [portal.halls["city"]])
+        NoticeFactory(
+            department=portal.world.dept_a, title=f"批量公告{i:02d}", halls=[portal.halls["city"]], days_left=1
+        )
     listed = render(client, block("hall_notices", heading="公告", count=500))
-    assert listed.count("的内容。") == 30  # every notice text ends so (portal_helpers.make_notice)
+    assert listed.count("的内容。") == 30  # every notice text ends so (NoticeFactory)

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from matters.pages import MatterCatalogPage
 from portal.models import HallIndexPage, HomePage
 
-from ..factories import MatterFactory
-from .portal_helpers import build_portal, make_notice, make_window, text
+from ..halls.factories import NoticeFactory, WindowFactory
+from ..matters.factories import MatterFactory
+from .portal_helpers import build_portal, text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_hall_page_queries_do_not_grow_with_windows_matters_and_notices(client, 
     world, city = portal.world, portal.halls["city"]
     extra = [MatterFactory(department=world.dept_b, name=f"新增事项{i}") for i in range(5)]
     for i in range(5):
-        make_window(city, f"C{i:02d}", f"新增窗口{i}", matters=extra, departments=[world.dept_a, world.dept_b])
-        make_notice(world.dept_b, f"新增公告{i}", [city])
+        WindowFactory(
+            hall=city, number=f"C{i:02d}", name=f"新增窗口{i}", matters=extra, departments=[world.dept_a, world.dept_b]
+        )
+        NoticeFactory(department=world.dept_b, title=f"新增公告{i}", halls=[city], days_left=1)
     assert "C04 新增窗口4" in text(client.get("/fwdt/city-center/"))
     assert count() == before

@@ -13,9 +13,10 @@ from portal.blocks.base import SectionBlock
 from portal.demo import load_portal_pages
 from portal.models import HallIndexPage, HomePage, SectionPage
 
-from ..disclosure.conftest import make_document
-from ..factories import MatterFactory, term
-from .portal_helpers import build_portal, make_notice, make_window, text
+from ..disclosure.factories import DisclosureDocumentPageFactory
+from ..halls.factories import NoticeFactory, WindowFactory
+from ..matters.factories import MatterFactory, term
+from .portal_helpers import build_portal, text
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +88,17 @@ def test_home_page_queries_are_bounded_and_do_not_grow_with_the_data(client, por
             legal_themes=[term("legal_theme", name="设立变更")],
         )
     for i in range(4):
-        make_document(world.dept_b, f"新增公开信息{i}", slug=f"more-doc-{i}")
-        make_notice(world.dept_a, f"新增公告{i}", [portal.halls["city"], portal.halls["county"]], level="important")
-        make_window(portal.halls["city"], f"B{i:02d}", f"新增窗口{i}", matters=[world.matters["own"]])
+        DisclosureDocumentPageFactory(department=world.dept_b, title=f"新增公开信息{i}", slug=f"more-doc-{i}")
+        NoticeFactory(
+            department=world.dept_a,
+            title=f"新增公告{i}",
+            halls=[portal.halls["city"], portal.halls["county"]],
+            important=True,
+            days_left=1,
+        )
+        WindowFactory(
+            hall=portal.halls["city"], number=f"B{i:02d}", name=f"新增窗口{i}", matters=[world.matters["own"]]
+        )
 
     page = text(client.get("/"))
     assert "新增即办事项" in page and "新增公开信息" in page and "新增公告" in page and "B03 新增窗口3" in page

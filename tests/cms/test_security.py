@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 
-from ..factories import UserFactory
+from ..permissions.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.django_db
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_account_is_locked_after_repeated_failures(client):
-    UserFactory(username="clerk", is_staff=True, is_superuser=True)
+    UserFactory(username="clerk", superuser=True)
     login = reverse("wagtailadmin_login")
     for _ in range(3):
         response = client.post(login, {"username": "clerk", "password": "wrong-password"})
@@ -35,7 +35,7 @@ def test_account_is_locked_after_repeated_failures(client):
 
 @pytest.mark.django_db
 def test_successful_login_through_the_admin_form(client):
-    UserFactory(username="clerk", is_staff=True, is_superuser=True)
+    UserFactory(username="clerk", superuser=True)
     response = client.post(reverse("wagtailadmin_login"), {"username": "clerk", "password": "Correct-Horse-42"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
@@ -43,7 +43,7 @@ def test_successful_login_through_the_admin_form(client):
 
 @pytest.mark.django_db
 def test_weak_password_is_refused_when_an_administrator_creates_a_user(client):
-    admin = get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Correct-Horse-42")
+    admin = UserFactory(username="root", superuser=True)
     client.force_login(admin)
     response = client.post(
         reverse("wagtailusers_users:add"),

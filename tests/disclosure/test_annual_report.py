@@ -24,8 +24,7 @@ from disclosure.models import (
 from disclosure.report import COLUMNS, fee_summary, identity_holds, request_rows, request_table
 from permissions.grants import ensure_role_pages
 
-from .conftest import make_document
-from .requests_helpers import make_request
+from .factories import DisclosureDocumentPageFactory, DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -35,8 +34,13 @@ ONE_FREE = {"free": 1, "rate": 100, "first_band_end": 30, "band": 10, "step": 10
 
 def document_on(department, category, published, **fields):
     written = published - datetime.timedelta(days=3)
-    page = make_document(
-        department, f"{category}-{published}", category=category, written=written, publish=False, **fields
+    page = DisclosureDocumentPageFactory(
+        department=department,
+        title=f"{category}-{published}",
+        category=category,
+        written_date=written,
+        draft=True,
+        **fields,
     )
     assign_index_number(page, on=published)
     page.get_latest_revision().publish()
@@ -55,8 +59,11 @@ def year_2025(world):
     made = {}
 
     def new(key, received, applicant_type, **fields):
-        made[key] = make_request(
-            a if "dept" not in fields else fields.pop("dept"), received, applicant_type=applicant_type, **fields
+        made[key] = DisclosureRequestFactory(
+            department=a if "dept" not in fields else fields.pop("dept"),
+            received=received,
+            applicant_type=applicant_type,
+            **fields,
         )
         return made[key]
 
@@ -297,7 +304,8 @@ def test_report_page_follows_the_template_and_a_published_report_is_frozen(clien
         assert f'id="report-{n}"' in html
     assert "本年度发出信息处理费收费通知2件，收取信息处理费100.00元（1件）" in html
 
-    make_request(world.dept_a, D(2025, 9, 9), applicant_type="commercial")  # data changes later
+    # The data changes later:
+    DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 9), applicant_type="commercial")
     html = client.get(report.url).content.decode()
     assert cells(html, "table-requests", "new")[-1] == "12"  # the published report keeps its numbers
     client.force_login(world.users["sysadmin"])
@@ -319,7 +327,7 @@ def test_the_disclosure_office_edits_and_publishes_the_government_report(client,
     assert client.get(reverse("wagtailadmin_pages:edit", args=[report.pk])).status_code == 200
     assert client.post(reverse("report_regenerate", args=[report.pk])).status_code == 302
     # ... but not a department's documents, and a department cannot touch the government's report.
-    document = make_document(world.dept_a, "甲局文件")
+    document = DisclosureDocumentPageFactory(department=world.dept_a, title="甲局文件")
     assert not document.permissions_for_user(office).can_edit()
     assert client.get(reverse("wagtailadmin_pages:edit", args=[document.pk])).status_code in (302, 403)
     assert not report.permissions_for_user(world.users["owner_b"]).can_edit()

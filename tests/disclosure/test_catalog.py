@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from disclosure.models import DisclosureCategoryPage, DisclosureDocumentPage, DisclosureIndexPage, Facet, Validity
 
-from .conftest import classification, make_document, section_of
+from .factories import DisclosureDocumentPageFactory, classification, section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,21 @@ DRAFTAIL_TEXT = (
 def catalog(world):
     """Three documents of A (normative, licensing, one repealed) and one of B."""
     docs = {
-        "rules": make_document(world.dept_a, "甲局关于规范执法的通知", category="normative_document"),
-        "licences": make_document(world.dept_a, "甲局行政许可决定公示", category="licensing"),
-        "old": make_document(world.dept_a, "甲局旧版管理办法", category="normative_document"),
-        "b": make_document(world.dept_b, "乙局年度预算", category="budget"),
+        "rules": DisclosureDocumentPageFactory(
+            department=world.dept_a, title="甲局关于规范执法的通知", category="normative_document"
+        ),
+        "licences": DisclosureDocumentPageFactory(
+            department=world.dept_a, title="甲局行政许可决定公示", category="licensing"
+        ),
+        "old": DisclosureDocumentPageFactory(
+            department=world.dept_a, title="甲局旧版管理办法", category="normative_document"
+        ),
+        "b": DisclosureDocumentPageFactory(department=world.dept_b, title="乙局年度预算", category="budget"),
     }
     old = docs["old"].get_latest_revision_as_object()
     old.validity, old.validity_date, old.replaced_by = Validity.REPEALED, datetime.date(2026, 3, 1), docs["rules"]
     old.save_revision().publish()
-    make_document(world.dept_a, "甲局尚未发布的草稿", publish=False)
+    DisclosureDocumentPageFactory(department=world.dept_a, title="甲局尚未发布的草稿", draft=True)
     return docs
 
 
@@ -89,20 +95,20 @@ def test_document_page_shows_the_index_and_marks_a_repealed_document(client, wor
 
 
 def test_late_publication_is_flagged(world):
-    on_time = make_document(world.dept_a, written=datetime.date(2026, 9, 1))
-    late = make_document(world.dept_a, written=datetime.date(2025, 1, 2))
+    on_time = DisclosureDocumentPageFactory(department=world.dept_a, written_date=datetime.date(2026, 9, 1))
+    late = DisclosureDocumentPageFactory(department=world.dept_a, written_date=datetime.date(2025, 1, 2))
     assert on_time.published_late is (on_time.publication_date > datetime.date(2026, 10, 30))
     assert late.published_late is True
 
 
 def test_late_publication_unknown_when_the_calendar_does_not_cover_the_year(world):
-    doc = make_document(world.dept_a, written=datetime.date(2003, 6, 1))
+    doc = DisclosureDocumentPageFactory(department=world.dept_a, written_date=datetime.date(2003, 6, 1))
     assert doc.published_late is None
 
 
 def test_admin_listing_flags_late_documents(client, world):
-    make_document(world.dept_a, "迟发的通知", written=datetime.date(2025, 1, 2))
-    make_document(world.dept_a, "及时的通知")
+    DisclosureDocumentPageFactory(department=world.dept_a, title="迟发的通知", written_date=datetime.date(2025, 1, 2))
+    DisclosureDocumentPageFactory(department=world.dept_a, title="及时的通知")
     client.force_login(world.users["reviewer"])
     html = client.get(reverse("disclosure_documents:index"), {"published_late": "true"}).content.decode()
     assert "迟发的通知" in html and "及时的通知" not in html and "超期发布" in html
@@ -111,7 +117,7 @@ def test_admin_listing_flags_late_documents(client, world):
 def test_validity_rules_in_the_admin_form(client, world):
     from ..helpers import form_post_data
 
-    doc = make_document(world.dept_a)
+    doc = DisclosureDocumentPageFactory(department=world.dept_a)
     client.force_login(world.users["reviewer"])
     page = doc.get_latest_revision_as_object()
     form_class = DisclosureDocumentPage.get_edit_handler().get_form_class()

@@ -12,8 +12,8 @@ from django.utils import timezone
 from disclosure.index_numbers import assign_index_number
 from disclosure.models import DisclosureDocumentPage
 
-from ..factories import DepartmentFactory
-from .conftest import make_document
+from ..permissions.factories import DepartmentFactory
+from .factories import DisclosureDocumentPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def expected(department, serial: int) -> str:
 
 
 def test_number_is_assigned_on_first_publication(world):
-    draft = make_document(world.dept_a, publish=False)
+    draft = DisclosureDocumentPageFactory(department=world.dept_a, draft=True)
     assert draft.index_number is None and draft.publication_date is None
     draft.get_latest_revision().publish()
     draft.refresh_from_db()
@@ -32,16 +32,17 @@ def test_number_is_assigned_on_first_publication(world):
 
 
 def test_serial_runs_per_issuing_body_and_year(world):
-    a1 = make_document(world.dept_a)
-    b1 = make_document(world.dept_b)
-    a2 = make_document(world.dept_a)
-    on_behalf = make_document(world.dept_a, issuing_body=world.dept_b)  # published by A for B
+    a1 = DisclosureDocumentPageFactory(department=world.dept_a)
+    b1 = DisclosureDocumentPageFactory(department=world.dept_b)
+    a2 = DisclosureDocumentPageFactory(department=world.dept_a)
+    # published by A for B
+    on_behalf = DisclosureDocumentPageFactory(department=world.dept_a, issuing_body=world.dept_b)
     assert [a1.index_number, a2.index_number] == [expected(world.dept_a, 1), expected(world.dept_a, 2)]
     assert [b1.index_number, on_behalf.index_number] == [expected(world.dept_b, 1), expected(world.dept_b, 2)]
 
 
 def test_number_is_stable_on_edit_republish_and_revert(world):
-    doc = make_document(world.dept_a)
+    doc = DisclosureDocumentPageFactory(department=world.dept_a)
     number, first_revision = doc.index_number, doc.live_revision
     page = doc.get_latest_revision_as_object()
     page.title = "改过标题的通知"
@@ -54,16 +55,16 @@ def test_number_is_stable_on_edit_republish_and_revert(world):
 
 
 def test_numbers_are_never_reused_after_deletion(world):
-    make_document(world.dept_a)
-    second = make_document(world.dept_a)
+    DisclosureDocumentPageFactory(department=world.dept_a)
+    second = DisclosureDocumentPageFactory(department=world.dept_a)
     second.delete()
-    third = make_document(world.dept_a)
+    third = DisclosureDocumentPageFactory(department=world.dept_a)
     assert third.index_number == expected(world.dept_a, 3)
 
 
 @override_settings(DISCLOSURE_INDEX_PATTERN="{org_code}/{year}{month}-{serial:05d}")
 def test_pattern_is_a_setting(world):
-    doc = make_document(world.dept_a)
+    doc = DisclosureDocumentPageFactory(department=world.dept_a)
     today = timezone.localdate()
     assert doc.index_number == f"{world.dept_a.credit_code}/{today.year}{today.month:02d}-00001"
 
@@ -71,7 +72,7 @@ def test_pattern_is_a_setting(world):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_publications_racing_get_different_numbers():
     department = DepartmentFactory()
-    docs = [make_document(department, publish=False, slug=f"race-{i}") for i in range(2)]
+    docs = [DisclosureDocumentPageFactory(department=department, draft=True, slug=f"race-{i}") for i in range(2)]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 

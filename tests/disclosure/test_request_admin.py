@@ -13,7 +13,7 @@ from disclosure import request_flow as flow
 from disclosure.models import DisclosureRequest
 from disclosure.request_models import REPLY_SUBREASONS
 
-from .requests_helpers import make_request
+from .factories import DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ ID, PHONE = "110101199003071234", "13812345678"
 
 @pytest.fixture
 def requests(world):
-    a = make_request(world.dept_a, D(2025, 9, 26), name="张三丰")  # overdue by now
-    b = make_request(world.dept_b, D(2025, 9, 26), name="王五", phone="13900000000")
+    a = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26), name="张三丰")  # overdue by now
+    b = DisclosureRequestFactory(department=world.dept_b, received=D(2025, 9, 26), name="王五", phone="13900000000")
     return a, b
 
 
@@ -164,7 +164,7 @@ def test_on_time_rate_per_department_for_any_period(client, world):
     from disclosure import request_flow as flow
 
     def answered(department, replied):
-        request = make_request(department, D(2025, 9, 26))
+        request = DisclosureRequestFactory(department=department, received=D(2025, 9, 26))
         flow.reply(request, world.users["disclosure"], "disclosed", "", "同意公开", replied, "补录")
 
     answered(world.dept_a, D(2025, 10, 20))  # on time (due 10-30)
@@ -185,10 +185,10 @@ def test_on_time_rate_per_department_for_any_period(client, world):
 
 def test_the_lists_show_requests_stuck_with_a_third_party_or_an_applicant(client, world):
     owner = world.users["owner"]
-    consulting = make_request(world.dept_a, D(2025, 10, 20))
+    consulting = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 10, 20))
     flow.register(consulting, owner)
     flow.start_consultation(consulting, owner, "第三方", D(2025, 10, 27))  # answers by 2025-11-17
-    amending = make_request(world.dept_a, D(2025, 11, 3))
+    amending = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 11, 3))
     flow.ask_amendment(amending, owner, "请补正", D(2025, 11, 24), today=D(2025, 11, 4))
     client.force_login(owner)
     listing = html(client.get(reverse("disclosure_requests"), {"deadline": "overdue"}))
@@ -200,14 +200,14 @@ def test_the_lists_show_requests_stuck_with_a_third_party_or_an_applicant(client
 
 def test_the_detail_page_shows_letters_consultations_and_estimated_dates(client, world):
     owner = world.users["owner"]
-    request = make_request(world.dept_a, D(2025, 10, 20))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 10, 20))
     flow.register(request, owner)
     flow.start_consultation(request, owner, "示范市某某公司", D(2025, 10, 27))
     client.force_login(owner)
     page = html(client.get(reverse("disclosure_request_detail", args=[request.pk])))
     assert 'id="consultations"' in page and "示范市某某公司" in page and "2025-11-17" in page
     assert "征求第三方意见书" in page and "甲局依申请公开〔2025〕1号" in page and "未记录送达" in page
-    late = make_request(world.dept_a, timezone.localdate())
+    late = DisclosureRequestFactory(department=world.dept_a, received=timezone.localdate())
     DisclosureRequest.objects.filter(pk=late.pk).update(due_provisional=True)
     page = html(client.get(reverse("disclosure_request_detail", args=[late.pk])))
     assert "预计" in page[page.index('id="due-date"') :][:400]
@@ -227,9 +227,9 @@ def test_a_forged_step_or_letter_id_changes_nothing(client, world, requests):
 
 def test_fee_withdrawal_and_merging_through_the_admin(client, world, settings):
     settings.DISCLOSURE_FEE_PER_REQUEST = {"free": 1, "rate": 100, "first_band_end": 30, "band": 10, "step": 100}
-    first = make_request(world.dept_a, D(2025, 6, 2))
-    second = make_request(world.dept_a, D(2025, 6, 3))
-    third = make_request(world.dept_a, D(2025, 6, 4))
+    first = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 6, 2))
+    second = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 6, 3))
+    third = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 6, 4))
     action = lambda request, step: reverse("disclosure_request_action", args=[request.pk, step])  # noqa: E731
     client.force_login(world.users["owner"])
     client.post(action(second, "register"), {})
@@ -278,7 +278,9 @@ def test_the_list_and_the_dashboard_cost_the_same_queries_for_2_or_12_requests(c
 
     def add(n: int) -> None:
         for i in range(n):
-            request = make_request(world.dept_a, D(2025, 10, 1) + datetime.timedelta(days=i))
+            request = DisclosureRequestFactory(
+                department=world.dept_a, received=D(2025, 10, 1) + datetime.timedelta(days=i)
+            )
             flow.register(request, owner)
             if i % 3 == 1:
                 flow.start_consultation(request, owner, "第三方", request.received_date + datetime.timedelta(days=1))

@@ -20,7 +20,7 @@ from disclosure.pii import keyed_hash
 from disclosure.request_models import Consultation, Letter
 from permissions.policy import forget_cached_permissions, policy_for
 
-from .requests_helpers import make_request
+from .factories import DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def on_day(monkeypatch):
 
 @pytest.fixture
 def req(world):
-    return make_request(world.dept_a, FRI_BEFORE_NATIONAL_DAY)
+    return DisclosureRequestFactory(department=world.dept_a, received=FRI_BEFORE_NATIONAL_DAY)
 
 
 def reload(request: DisclosureRequest) -> DisclosureRequest:
@@ -75,7 +75,7 @@ def reload(request: DisclosureRequest) -> DisclosureRequest:
     ],
 )
 def test_receipt_and_due_date_by_channel(world, channel, arrived, received, due):
-    request = make_request(world.dept_a, arrived, channel=channel)
+    request = DisclosureRequestFactory(department=world.dept_a, received=arrived, channel=channel)
     assert (request.received_date, request.due_date) == (received, due)
     assert not request.received_provisional and not request.due_provisional
     assert reload(request).received_date == received
@@ -89,7 +89,7 @@ def test_due_date_is_20_working_days_across_national_day(world, req):
 
 
 def test_the_arrival_date_corrected_at_registration_moves_the_receipt(world):
-    request = make_request(world.dept_a, D(2025, 9, 26), channel="post")
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26), by_post=True)
     flow.register(request, world.users["owner"], arrived_date=D(2025, 9, 27), note="签收单日期为27日")
     request = reload(request)
     # Signed for on Saturday 27 September: received on the make-up Sunday 28 September.
@@ -100,7 +100,7 @@ def test_the_arrival_date_corrected_at_registration_moves_the_receipt(world):
 def test_a_receipt_date_in_the_future_is_refused(world):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(flow.FlowError, match="递交日期不能晚于今天"):
-        make_request(world.dept_a, tomorrow)
+        DisclosureRequestFactory(department=world.dept_a, received=tomorrow)
     assert not DisclosureRequest.objects.exists()
 
 
@@ -135,7 +135,7 @@ def test_amendment_must_be_asked_within_7_working_days(world, req):
 def test_an_amendment_certainly_inside_the_7_days_is_allowed_before_next_years_schedule(world, on_day):
     """Received Monday 2026-12-28, asked on 12-29: day 1 of 7, whatever 2027 brings."""
     on_day(D(2026, 12, 29))
-    request = make_request(world.dept_a, D(2026, 12, 28))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2026, 12, 28))
     assert request.due_provisional  # day 20 falls in 2027
     flow.ask_amendment(request, world.users["owner"], "请补正", D(2027, 1, 15))
     assert reload(request).status == "amendment"
@@ -247,7 +247,7 @@ def test_a_backdated_approval_needs_a_reason_and_other_bad_input_is_refused(worl
     future = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(flow.FlowError, match="不能晚于今天"):
         flow.extend(req, reviewer, 5, "王主任", "理由", future)
-    other = make_request(world.dept_a, D(2025, 9, 26))
+    other = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     with pytest.raises(flow.FlowError, match="不能延期"):
         flow.extend(other, reviewer, 1, "王主任", "理由", D(2025, 10, 20), NOTE)  # not registered yet
     assert reload(req).extension_days == 0
@@ -308,7 +308,8 @@ def test_a_reply_certainly_inside_the_period_is_on_time_whatever_the_new_year_br
     world, on_day, client, django_capture_on_commit_callbacks
 ):
     on_day(D(2027, 1, 13))
-    request = make_request(world.dept_a, D(2026, 12, 21))  # day 20 estimated in January 2027
+    # day 20 estimated in January 2027
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2026, 12, 21))
     assert request.due_provisional
     flow.reply(request, world.users["owner"], "disclosed", "", "同意公开", D(2027, 1, 5), NOTE)  # day 14
     rate = flow.on_time_rate(D(2027, 1, 1), D(2027, 1, 31), world.dept_a)
@@ -332,12 +333,13 @@ def test_an_online_request_on_new_years_day_2027_is_received_on_the_estimated_ne
     world, on_day, client, django_capture_on_commit_callbacks
 ):
     on_day(D(2027, 1, 1))
-    online = make_request(world.dept_a, D(2027, 1, 1), channel="online")
+    online = DisclosureRequestFactory(department=world.dept_a, received=D(2027, 1, 1), online=True)
     assert (online.received_date, online.received_provisional) == (D(2027, 1, 4), True)
     assert online.due_provisional and online.due_date == D(2027, 2, 1)
-    hall = make_request(world.dept_a, D(2027, 1, 1))  # handed in: that day, whatever the calendar
+    # handed in: that day, whatever the calendar
+    hall = DisclosureRequestFactory(department=world.dept_a, received=D(2027, 1, 1))
     assert (hall.received_date, hall.received_provisional) == (D(2027, 1, 1), False)
-    closed = make_request(world.dept_a, D(2026, 12, 18))
+    closed = DisclosureRequestFactory(department=world.dept_a, received=D(2026, 12, 18))
     flow.reply(closed, world.users["owner"], "disclosed", "", "同意公开", D(2027, 1, 1))
     flow.close(closed, world.users["owner"])
     on_day(D(2027, 1, 20))
@@ -374,9 +376,11 @@ def test_withdrawal_ends_the_request_without_a_reply(world, req):
 
 def test_merging_identical_requests_of_one_applicant(world, req):
     owner = world.users["owner"]
-    duplicate = make_request(world.dept_a, D(2025, 9, 29), channel="online")
-    stranger = make_request(world.dept_a, D(2025, 9, 29), id_number="110101199001011237")
-    other_agency = make_request(world.dept_b, D(2025, 9, 29))
+    duplicate = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 29), online=True)
+    stranger = DisclosureRequestFactory(
+        department=world.dept_a, received=D(2025, 9, 29), id_number="110101199001011237"
+    )
+    other_agency = DisclosureRequestFactory(department=world.dept_b, received=D(2025, 9, 29))
     with pytest.raises(flow.FlowError, match="同一申请人"):
         flow.merge(stranger, owner, req, "内容相同", D(2025, 9, 30))
     with pytest.raises(flow.FlowError, match="同一机关"):
@@ -388,7 +392,7 @@ def test_merging_identical_requests_of_one_applicant(world, req):
     assert duplicate.status == "merged" and duplicate.merged_into_id == req.pk
     assert req.tracking_code in Letter.objects.get(request=duplicate, kind="merge").body
     flow.reply(req, owner, "disclosed", "", "同意公开", D(2025, 10, 20), NOTE)
-    third = make_request(world.dept_a, D(2025, 10, 21))
+    third = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 10, 21))
     with pytest.raises(flow.FlowError, match="重复申请"):
         flow.merge(third, owner, req, "内容相同", D(2025, 10, 22))
 
@@ -425,17 +429,17 @@ def test_identity_and_phone_are_encrypted_at_rest_and_matched_by_keyed_hash(worl
 
 def test_on_time_rate_honours_pauses(world):
     owner = world.users["owner"]
-    on_time = make_request(world.dept_a, FRI_BEFORE_NATIONAL_DAY)
+    on_time = DisclosureRequestFactory(department=world.dept_a, received=FRI_BEFORE_NATIONAL_DAY)
     flow.register(on_time, owner)
     flow.start_consultation(on_time, owner, "第三方", D(2025, 10, 9))
     flow.end_consultation(on_time, owner, D(2025, 10, 16))
     flow.reply(on_time, owner, "disclosed", "", "同意公开", D(2025, 11, 5), NOTE)  # after 10-30, before 11-07
-    late = make_request(world.dept_a, FRI_BEFORE_NATIONAL_DAY)
+    late = DisclosureRequestFactory(department=world.dept_a, received=FRI_BEFORE_NATIONAL_DAY)
     flow.register(late, owner)
     flow.reply(late, owner, "disclosed", "", "同意公开", D(2025, 10, 31), NOTE)
-    withdrawn = make_request(world.dept_a, FRI_BEFORE_NATIONAL_DAY)
+    withdrawn = DisclosureRequestFactory(department=world.dept_a, received=FRI_BEFORE_NATIONAL_DAY)
     flow.withdraw(withdrawn, owner, D(2025, 10, 31), "撤回")
-    other = make_request(world.dept_b, FRI_BEFORE_NATIONAL_DAY)
+    other = DisclosureRequestFactory(department=world.dept_b, received=FRI_BEFORE_NATIONAL_DAY)
     flow.reply(other, world.users["disclosure"], "disclosed", "", "同意公开", D(2025, 10, 20), NOTE)
     rate = flow.on_time_rate(D(2025, 10, 1), D(2025, 12, 31), world.dept_a)
     assert (rate["total"], rate["on_time"], rate["rate"]) == (2, 1, 0.5)
@@ -445,15 +449,15 @@ def test_on_time_rate_honours_pauses(world):
 
 def test_overdue_and_due_soon_include_third_party_and_amendment_deadlines(world):
     owner = world.users["owner"]
-    overdue = make_request(world.dept_a, D(2025, 9, 26))  # due 10-30
-    soon = make_request(world.dept_a, D(2025, 11, 3))  # due 2025-12-01
-    later = make_request(world.dept_a, D(2025, 11, 20))
-    consulting = make_request(world.dept_a, D(2025, 10, 20))
+    overdue = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))  # due 10-30
+    soon = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 11, 3))  # due 2025-12-01
+    later = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 11, 20))
+    consulting = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 10, 20))
     flow.register(consulting, owner)
     flow.start_consultation(consulting, owner, "第三方", D(2025, 10, 27))  # answers by 11-17
-    amending = make_request(world.dept_a, D(2025, 11, 3))
+    amending = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 11, 3))
     flow.ask_amendment(amending, owner, "请补正", D(2025, 11, 24), today=D(2025, 11, 4))
-    waiting = make_request(world.dept_a, D(2025, 11, 10))
+    waiting = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 11, 10))
     flow.ask_amendment(waiting, owner, "请补正", D(2025, 12, 1), today=D(2025, 11, 11))
     late_list, soon_list = flow.due_soon_and_overdue(DisclosureRequest.objects.all(), today=D(2025, 11, 27))
     assert [r.pk for r in late_list] == [overdue.pk, consulting.pk, amending.pk]

@@ -18,7 +18,8 @@ from disclosure.report import fee_summary
 from disclosure.request_models import REPLY_SUBREASONS, FeeNotice, Letter, LetterDelivery, ReplyType
 from disclosure.uploads import check_upload
 
-from .requests_helpers import make_request
+from ..permissions.factories import DepartmentFactory, UserFactory
+from .factories import DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -49,7 +50,9 @@ def pdf_bytes() -> bytes:
 )
 def test_every_reply_template_tells_the_right_way_to_appeal(world, reply_type, subreason):
     """《行政复议法》(2023) art. 23(1)(4): refused (wholly or partly) → reconsideration first."""
-    request = make_request(world.dept_a, D(2025, 9, 26), description="2025年本市老旧小区改造项目清单。")
+    request = DisclosureRequestFactory(
+        department=world.dept_a, received=D(2025, 9, 26), description="2025年本市老旧小区改造项目清单。"
+    )
     text = flow.draft_letter(request, reply_type, subreason, D(2025, 10, 20))
     assert "六十日内向示范市人民政府申请行政复议" in text
     if reply_type in ("refused", "partial"):
@@ -68,7 +71,7 @@ def test_confirmation_requests_cite_the_articles_that_define_a_request():
 
 @override_settings(DISCLOSURE_REVIEW_BODY="")
 def test_without_a_named_review_body_the_letter_says_to_apply_by_law(world):
-    request = make_request(world.dept_a, D(2025, 9, 26))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     assert "依法申请行政复议" in flow.draft_letter(request, "disclosed", "", D(2025, 10, 20))
 
 
@@ -87,17 +90,17 @@ def test_letter_numbers_run_per_department_and_year(world):
     owner, other = world.users["owner"], world.users["owner_b"]
     numbers = []
     for day in (D(2025, 10, 20), D(2025, 12, 30), D(2026, 1, 5)):
-        request = make_request(world.dept_a, day - datetime.timedelta(days=10))
+        request = DisclosureRequestFactory(department=world.dept_a, received=day - datetime.timedelta(days=10))
         flow.reply(request, owner, "disclosed", "", "同意公开", day, NOTE)
         numbers.append(Letter.objects.get(request=request).number)
-    request = make_request(world.dept_b, D(2025, 10, 10))
+    request = DisclosureRequestFactory(department=world.dept_b, received=D(2025, 10, 10))
     flow.reply(request, other, "disclosed", "", "同意公开", D(2025, 10, 20), NOTE)
     assert numbers == ["甲局依申请公开〔2025〕1号", "甲局依申请公开〔2025〕2号", "甲局依申请公开〔2026〕1号"]
     assert Letter.objects.get(request=request).number == "乙局依申请公开〔2025〕1号"
 
 
 def test_a_letter_is_a_pdf_with_its_number(world, client):
-    request = make_request(world.dept_a, D(2025, 9, 26))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     flow.reply(
         request,
         world.users["owner"],
@@ -118,9 +121,7 @@ def test_a_letter_is_a_pdf_with_its_number(world, client):
     # Someone who may only look at requests (an auditor) sees the letter listed but not its text.
     from django.contrib.auth.models import Permission
 
-    from tests.conftest import make_user
-
-    auditor = make_user("auditor")
+    auditor = UserFactory(username="auditor")
     auditor.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_disclosurerequest"]))
     client.force_login(auditor)
     detail = client.get(f"/admin/disclosure/requests/{request.pk}/")
@@ -130,7 +131,7 @@ def test_a_letter_is_a_pdf_with_its_number(world, client):
 
 
 def test_delivery_is_recorded_and_cannot_precede_the_letter(world, client):
-    request = make_request(world.dept_a, D(2025, 9, 26))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     flow.reply(request, world.users["owner"], "disclosed", "", "同意公开", D(2025, 10, 20), NOTE)
     letter = Letter.objects.get(request=request)
     with pytest.raises(flow.FlowError, match="送达日期不能早于发文日期"):
@@ -166,7 +167,7 @@ def test_delivery_is_recorded_and_cannot_precede_the_letter(world, client):
     ],
 )
 def test_hostile_uploads_are_refused_and_nothing_is_written(world, name, content, message):
-    request = make_request(world.dept_a, D(2025, 9, 26))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(flow.FlowError, match=message):
         flow.reply(request, world.users["owner"], "disclosed", "", "同意公开", D(2025, 10, 20), NOTE, [upload])
@@ -174,7 +175,7 @@ def test_hostile_uploads_are_refused_and_nothing_is_written(world, name, content
 
 
 def test_released_documents_go_with_the_reply(world):
-    request = make_request(world.dept_a, D(2025, 9, 26))
+    request = DisclosureRequestFactory(department=world.dept_a, received=D(2025, 9, 26))
     upload = SimpleUploadedFile("清单.pdf", pdf_bytes())
     flow.reply(request, world.users["owner"], "disclosed", "", "同意公开", D(2025, 10, 20), NOTE, [upload])
     attachment = Letter.objects.get(request=request).attachments.get()
@@ -202,15 +203,16 @@ def test_fee_per_page_by_the_published_tiers(pages, fee):
 def requests_in_month(world, count: int, start: datetime.date = datetime.date(2025, 6, 2)):
     made = []
     for n in range(count):
-        made.append(make_request(world.dept_a, start + datetime.timedelta(days=n % 20)))
+        made.append(DisclosureRequestFactory(department=world.dept_a, received=start + datetime.timedelta(days=n % 20)))
     return made
 
 
 def test_requests_are_counted_per_applicant_agency_and_month_by_the_id_hash(world):
     june = requests_in_month(world, 11)
-    make_request(world.dept_a, D(2025, 6, 20), id_number="110101199001011237")  # another applicant
-    make_request(world.dept_b, D(2025, 6, 20))  # another agency
-    make_request(world.dept_a, D(2025, 7, 1))  # another month
+    # another applicant
+    DisclosureRequestFactory(department=world.dept_a, received=D(2025, 6, 20), id_number="110101199001011237")
+    DisclosureRequestFactory(department=world.dept_b, received=D(2025, 6, 20))  # another agency
+    DisclosureRequestFactory(department=world.dept_a, received=D(2025, 7, 1))  # another month
     assert [fees.position_in_month(r) for r in june] == list(range(1, 12))
 
 
@@ -282,13 +284,10 @@ def test_two_clerks_replying_at_once_one_wins_and_the_other_is_told():
 
     from django.db import connection
 
-    from tests.conftest import make_user
-    from tests.factories import DepartmentFactory
-
     department = DepartmentFactory(short_name="竞争局")
-    clerks = [make_user(f"clerk{i}", department=department, role="owner") for i in range(2)]
-    request = make_request(department, D(2025, 9, 26))
-    other = make_request(department, D(2025, 9, 26))
+    clerks = [UserFactory(username=f"clerk{i}", owner_of=department) for i in range(2)]
+    request = DisclosureRequestFactory(department=department, received=D(2025, 9, 26))
+    other = DisclosureRequestFactory(department=department, received=D(2025, 9, 26))
     barrier = threading.Barrier(3)
     outcomes: list[str] = []
 

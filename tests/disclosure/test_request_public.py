@@ -14,7 +14,7 @@ from disclosure import request_flow as flow
 from disclosure.models import DisclosureIndexPage, DisclosureRequest
 from disclosure.request_models import Letter
 
-from .requests_helpers import make_request
+from .factories import DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,9 @@ def test_submissions_are_rate_limited_per_address(client, world):
 def test_status_page_reveals_status_and_due_date_only_with_the_matching_phone(client, world):
     import datetime
 
-    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    request = DisclosureRequestFactory(
+        department=world.dept_a, received=datetime.date(2025, 9, 26), phone="13812345678"
+    )
     url = index_url() + "status/"
     miss = client.post(url, {"code": request.tracking_code, "phone": "13800000000"}).content.decode()
     assert "没有找到与查询码和联系电话都相符的申请" in miss and "2025年10月30日" not in miss
@@ -160,12 +162,14 @@ def test_the_applicant_sees_the_letters_sent_and_what_to_amend_and_nothing_else(
     import datetime
 
     owner = world.users["owner"]
-    mine = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    mine = DisclosureRequestFactory(department=world.dept_a, received=datetime.date(2025, 9, 26), phone="13812345678")
     flow.register(mine, owner)
     flow.start_consultation(mine, owner, "示范市某某有限公司", datetime.date(2025, 10, 9))
     flow.end_consultation(mine, owner, datetime.date(2025, 10, 16))
     flow.extend(mine, world.users["reviewer"], 5, "王主任", "需要调档", datetime.date(2025, 10, 20), "补录")
-    theirs = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13900000000", name="王五")
+    theirs = DisclosureRequestFactory(
+        department=world.dept_a, received=datetime.date(2025, 9, 26), phone="13900000000", name="王五"
+    )
     flow.ask_amendment(theirs, owner, "请写明文件的文号", datetime.date(2025, 10, 20), today=datetime.date(2025, 9, 29))
     url = index_url() + "status/"
     extension = Letter.objects.get(request=mine, kind="extension")
@@ -191,7 +195,9 @@ def test_the_applicant_sees_the_letters_sent_and_what_to_amend_and_nothing_else(
 def test_an_overdue_request_tells_the_applicant_about_reconsideration(client, world):
     import datetime
 
-    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    request = DisclosureRequestFactory(
+        department=world.dept_a, received=datetime.date(2025, 9, 26), phone="13812345678"
+    )
     page = client.post(
         index_url() + "status/", {"code": request.tracking_code, "phone": "13812345678"}
     ).content.decode()
@@ -201,7 +207,9 @@ def test_an_overdue_request_tells_the_applicant_about_reconsideration(client, wo
 def test_a_date_in_a_year_not_yet_announced_is_marked_as_estimated(client, world):
     import datetime
 
-    request = make_request(world.dept_a, datetime.date(2025, 9, 26), phone="13812345678")
+    request = DisclosureRequestFactory(
+        department=world.dept_a, received=datetime.date(2025, 9, 26), phone="13812345678"
+    )
     DisclosureRequest.objects.filter(pk=request.pk).update(due_date=datetime.date(2027, 1, 20), due_provisional=True)
     page = client.post(
         index_url() + "status/", {"code": request.tracking_code, "phone": "13812345678"}

@@ -9,7 +9,7 @@ from wagtail.models import TaskState
 from disclosure.models import DisclosureDocumentPage, Facet
 
 from ..helpers import form_post_data
-from .conftest import classification, make_document, section_of
+from .factories import DisclosureDocumentPageFactory, classification, section_of
 from .test_catalog import DRAFTAIL_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_owner_submits_reviewer_publishes_and_the_number_is_assigned(client, wor
 
 
 def test_other_department_cannot_edit_or_add_in_the_section(client, world):
-    doc = make_document(world.dept_a)
+    doc = DisclosureDocumentPageFactory(department=world.dept_a)
     client.force_login(world.users["owner_b"])
     assert client.get(reverse("wagtailadmin_pages:edit", args=[doc.pk])).status_code in (302, 403)
     section = section_of(world.dept_a)
@@ -71,7 +71,7 @@ def test_other_department_cannot_edit_or_add_in_the_section(client, world):
 
 
 def test_index_number_cannot_be_posted_by_an_editor(client, world):
-    doc = make_document(world.dept_a)
+    doc = DisclosureDocumentPageFactory(department=world.dept_a)
     number = doc.index_number
     client.force_login(world.users["reviewer"])
     data = create_data(section_of(world.dept_a), slug=doc.slug, issuing_body=str(world.dept_a.pk))

@@ -10,8 +10,9 @@ from guides.notice import merge_materials
 from matters import lifecycle
 from matters.models import Material, Matter
 
-from ..factories import MatterFactory
-from .conftest import make_bundle, publish_change, section_of
+from ..helpers import publish_change
+from ..matters.factories import MatterFactory
+from .factories import BundleGuidePageFactory, section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,9 @@ def bundle_world(world):
         ],
     )
     third = MatterFactory(department=world.dept_b, name="乙局第三事项", promised_limit=7)
-    bundle = make_bundle(world.dept_a, [(own, 1), (other, 2), (third, 2)], windows_note="综合窗口1号")
+    bundle = BundleGuidePageFactory(
+        department=world.dept_a, members=[(own, 1), (other, 2), (third, 2)], windows_note="综合窗口1号"
+    )
     return bundle, own, other, third
 
 

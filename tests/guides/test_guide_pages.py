@@ -10,8 +10,8 @@ from guides.models import GuidePage
 from matters import lifecycle
 from matters.models import Material
 
-from ..helpers import form_post_data
-from .conftest import make_guide, publish_change, section_of
+from ..helpers import form_post_data, publish_change
+from .factories import GuidePageFactory, section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_guide_of_a_suspended_or_cancelled_matter_says_so(client, world, guide, 
 
 
 def test_guide_list_pages_show_live_guides(client, world, guide):
-    make_guide(world.matters["other"])
+    GuidePageFactory(matter=world.matters["other"])
     index = text(client.get("/guides/"))
     assert world.dept_a.name in index and world.dept_b.name in index
     section = text(client.get(section_of(world.dept_a).url))

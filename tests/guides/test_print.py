@@ -9,7 +9,8 @@ import segno
 
 from guides.models import PrintEdition
 
-from .conftest import make_bundle, publish_change
+from ..helpers import publish_change
+from .factories import BundleGuidePageFactory, GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_pdf_download(client, world, guide):
 
 
 def test_bundle_prints_the_merged_checklist(client, world):
-    bundle = make_bundle(world.dept_a, [(world.matters["own"], 1), (world.matters["other"], 2)])
+    bundle = BundleGuidePageFactory(
+        department=world.dept_a, members=[(world.matters["own"], 1), (world.matters["other"], 2)]
+    )
     html = client.get(bundle.url + "print/").content.decode()
     # Both matters ask for 申请表 and 居民身份证 from the same sources: two lines, not four.
     assert html.count('class="box"') == 2
@@ -85,9 +88,8 @@ def test_bundle_prints_the_merged_checklist(client, world):
 
 
 def test_previews_and_unpublished_guides_record_no_edition(client, world):
-    from .conftest import make_guide
 
-    draft = make_guide(world.matters["other"], publish=False)
+    draft = GuidePageFactory(matter=world.matters["other"], draft=True)
     client.force_login(world.users["sysadmin"])
     assert client.get(draft.url + "print/").status_code == 404  # not live: not served
     assert not PrintEdition.objects.exists()

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from matters.models import Material
 
-from .conftest import make_bundle, make_guide, publish_change, with_materials
+from ..helpers import publish_change, with_materials
+from .factories import BundleGuidePageFactory, GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("suffix", ["", "print/"])
 def test_guide_page_queries_do_not_grow_with_materials(client, world, suffix):
-    guide = make_guide(with_materials(world.matters["own"], 2))
+    guide = GuidePageFactory(matter=with_materials(world.matters["own"], 2))
     client.get(guide.url + suffix)  # warm caches (site root, content types)
     few = queries(client, guide.url + suffix)
     with_materials(world.matters["own"], 30)
@@ -32,7 +33,9 @@ def test_guide_page_queries_do_not_grow_with_materials(client, world, suffix):
 
 @pytest.mark.parametrize("suffix", ["", "print/"])
 def test_bundle_page_queries_do_not_grow_with_materials(client, world, suffix):
-    bundle = make_bundle(world.dept_a, [(world.matters["own"], 1), (world.matters["other"], 2)])
+    bundle = BundleGuidePageFactory(
+        department=world.dept_a, members=[(world.matters["own"], 1), (world.matters["other"], 2)]
+    )
     client.get(bundle.url + suffix)
     few = queries(client, bundle.url + suffix)
     for matter in (world.matters["own"], world.matters["other"]):

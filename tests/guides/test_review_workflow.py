@@ -10,9 +10,8 @@ from guides.models import GuidePage
 from permissions.grants import department_workflow_name
 from permissions.models import DepartmentRole
 
-from ..conftest import make_user
-from ..factories import DepartmentFactory
-from .conftest import make_guide, section_of
+from ..permissions.factories import DepartmentFactory, UserFactory
+from .factories import GuidePageFactory, section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def test_each_department_gets_its_own_review_workflow_on_its_sections(world):
 
 
 def test_owner_cannot_publish_a_guide_without_review(client, world):
-    guide = make_guide(world.matters["own"], publish=False)
+    guide = GuidePageFactory(matter=world.matters["own"], draft=True)
     client.force_login(world.users["owner"])
     edit_page = client.get(reverse("wagtailadmin_pages:edit", args=[guide.pk])).content.decode()
     assert 'name="action-publish"' not in edit_page and 'name="action-submit"' in edit_page
@@ -56,14 +55,14 @@ def test_owner_cannot_publish_a_guide_without_review(client, world):
 
 
 def test_submit_then_same_department_reviewer_approves(client, world):
-    guide = make_guide(world.matters["own"], publish=False)
+    guide = GuidePageFactory(matter=world.matters["own"], draft=True)
     client.force_login(world.users["owner"])
     response = post_edit(client, guide, title="食品经营许可办事指南（新）", **{"action-submit": "action-submit"})
     assert response.status_code == 302
     task_state = TaskState.objects.get(status="in_progress")
     approve = reverse("wagtailadmin_pages:workflow_action", args=[guide.pk, "approve", task_state.pk])
 
-    reviewer_b = make_user("reviewer_b", department=world.dept_b, role="reviewer")
+    reviewer_b = UserFactory(username="reviewer_b", reviewer_of=world.dept_b)
     client.force_login(reviewer_b)
     client.post(approve, {"comment": ""})
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"
@@ -76,7 +75,7 @@ def test_submit_then_same_department_reviewer_approves(client, world):
 
 
 def test_reviewer_asks_for_changes_with_a_comment(client, world):
-    guide = make_guide(world.matters["own"], publish=False)
+    guide = GuidePageFactory(matter=world.matters["own"], draft=True)
     client.force_login(world.users["owner"])
     post_edit(client, guide, **{"action-submit": "action-submit"})
     task_state = TaskState.objects.get(status="in_progress")
@@ -93,7 +92,7 @@ def test_reviewer_asks_for_changes_with_a_comment(client, world):
 
 
 def test_owner_cannot_edit_another_departments_guide(client, world):
-    other = make_guide(world.matters["other"])
+    other = GuidePageFactory(matter=world.matters["other"])
     client.force_login(world.users["owner"])
     assert client.get(reverse("wagtailadmin_pages:edit", args=[other.pk])).status_code in (302, 403)
     post_edit(client, other, title="乱改")
@@ -121,7 +120,7 @@ def test_approved_guide_with_a_go_live_date_is_scheduled_not_published(client, w
     from django.core.management import call_command
     from django.utils import timezone
 
-    guide = make_guide(world.matters["own"], publish=False)
+    guide = GuidePageFactory(matter=world.matters["own"], draft=True)
     go_live = timezone.localtime() + datetime.timedelta(days=2)
     client.force_login(world.users["owner"])
     post_edit(client, guide, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"), **{"action-submit": "action-submit"})

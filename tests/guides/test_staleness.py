@@ -9,7 +9,8 @@ from guides import reviews
 from guides.models import GuideReview
 from matters import lifecycle
 
-from .conftest import make_bundle, make_guide, publish_change
+from ..helpers import publish_change
+from .factories import BundleGuidePageFactory, GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,9 @@ def test_suspension_counts_as_a_change(world, guide):
 
 
 def test_a_member_change_flags_the_bundle(world):
-    bundle = make_bundle(world.dept_a, [(world.matters["own"], 1), (world.matters["other"], 2)])
+    bundle = BundleGuidePageFactory(
+        department=world.dept_a, members=[(world.matters["own"], 1), (world.matters["other"], 2)]
+    )
     assert not reviews.is_stale(bundle)
     publish_change(world.matters["other"], promised_limit=4)
     assert reviews.is_stale(bundle)
@@ -95,6 +98,6 @@ def test_republishing_clears_the_flag(world, guide):
 
 
 def test_new_guides_start_reviewed_and_drafts_are_never_stale(world):
-    draft = make_guide(world.matters["other"], publish=False)
+    draft = GuidePageFactory(matter=world.matters["other"], draft=True)
     publish_change(world.matters["other"], promised_limit=2)
     assert not reviews.is_stale(draft)

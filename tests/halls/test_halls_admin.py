@@ -13,8 +13,9 @@ from django.utils import timezone
 from halls.models import Hall, Notice, Window
 from halls.viewsets import HallViewSet, WindowViewSet
 
-from ..factories import MatterFactory
 from ..helpers import form_post_data
+from ..matters.factories import MatterFactory
+from .factories import HallFactory, NoticeFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,12 @@ def test_window_matters_are_published_matters_of_departments_present(client, hal
     world = hall_world
     hall_a = world.records[("hall", "own")]
     live_b = MatterFactory(department=world.dept_b, name="乙局在用事项")
-    draft_b = MatterFactory(department=world.dept_b, name="乙局草稿事项", published=False)
+    draft_b = MatterFactory(department=world.dept_b, name="乙局草稿事项", draft=True)
     live_a = MatterFactory(department=world.dept_a, name="甲局在用事项")
     client.force_login(world.users["owner"])
 
     # A window with B stationed in it offers B's published matters only.
-    window = Window.objects.create(hall=hall_a, number="B01", name="综合窗口", kind="comprehensive")
-    window.departments.set([world.dept_b])
+    window = WindowFactory(hall=hall_a, number="B01", name="综合窗口", comprehensive=True, departments=[world.dept_b])
     html = client.get(reverse("hall-windows:edit", args=[window.pk])).content.decode()
     assert "乙局在用事项" in html and "乙局草稿事项" not in html and "甲局在用事项" not in html
 
@@ -167,10 +167,15 @@ def test_notice_state_filter(client, hall_world):
         ("过期公告", now - 3 * day, now - day, True),
         ("撤下公告", now - day, None, False),
     ]:
-        notice = Notice.objects.create(
-            department=world.dept_a, title=title, text="内容", starts_at=starts, ends_at=ends, is_active=active
+        NoticeFactory(
+            department=world.dept_a,
+            title=title,
+            text="内容",
+            starts_at=starts,
+            ends_at=ends,
+            is_active=active,
+            halls=[hall_a],
         )
-        notice.halls.set([hall_a])
     client.force_login(world.users["owner"])
     expected = {
         "current": {"甲局公告"},
@@ -189,12 +194,10 @@ def test_notice_state_filter(client, hall_world):
 def test_listings_filter_by_hall_and_open(client, hall_world):
     world = hall_world
     hall_a = world.records[("hall", "own")]
-    second = Hall.objects.create(
-        department=world.dept_a, code="hall-a2", name="甲局分中心", level="county", address="地址", hours="全天"
+    second = HallFactory(
+        department=world.dept_a, code="hall-a2", name="甲局分中心", county=True, address="地址", hours="全天"
     )
-    Window.objects.create(
-        hall=second, number="X01", name="分中心窗口", kind="help", is_open=False, closed_reason="检修"
-    )
+    WindowFactory(hall=second, number="X01", name="分中心窗口", kind="help", closed=True, closed_reason="检修")
     client.force_login(world.users["owner"])
     html = client.get(reverse("hall-windows:index"), {"hall": hall_a.pk}).content.decode()
     assert "甲局综合窗口" in html and "分中心窗口" not in html

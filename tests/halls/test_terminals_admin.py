@@ -17,6 +17,7 @@ from terminals.models import Terminal, TerminalKey
 from terminals.viewsets import TerminalViewSet
 
 from ..helpers import form_post_data
+from ..terminals.factories import TerminalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,13 +224,8 @@ def test_stale_terminals_is_one_query_matching_is_stale(hall_world, django_asser
     }
     Terminal.objects.all().delete()
     for name, (interval, seen, active) in specs.items():
-        Terminal.objects.create(
-            department=department,
-            name=name,
-            kind="kiosk",
-            expected_interval=interval,
-            last_seen_at=seen,
-            is_active=active,
+        TerminalFactory(
+            department=department, name=name, expected_interval=interval, last_seen_at=seen, is_active=active
         )
     with django_assert_num_queries(1):
         stale = set(terminals.stale_terminals(Terminal.objects.all()).values_list("name", flat=True))
@@ -246,7 +242,7 @@ def test_stale_filter_and_dashboard_panel(client, hall_world):
     html = client.get(reverse("api-terminals:index")).content.decode()
     assert "甲局叫号机" in html and "正常" in html
 
-    Terminal.objects.create(department=world.dept_a, name="甲局显示屏", kind="screen", expected_interval=5)
+    TerminalFactory(department=world.dept_a, name="甲局显示屏", kind="screen", expected_interval=5)
     html = client.get(reverse("api-terminals:index"), {"stale": "true"}).content.decode()
     assert "甲局显示屏" in html and "甲局叫号机" not in html and "从未访问" in html and "失联" in html
     html = client.get(reverse("api-terminals:index"), {"stale": "false"}).content.decode()

@@ -8,9 +8,10 @@ from django.urls import reverse
 from matters import lifecycle
 from matters.models import Matter, MatterStatus
 
-from ..factories import MatterFactory, term
 from ..helpers import matter_form_data
 from ..helpers import matter_url as url
+from ..permissions.factories import UserFactory
+from .factories import MatterFactory, term
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +25,7 @@ def listed(client, **params) -> set[str]:
 def catalog(world):
     """World matters plus a few with distinctive values, all in department A."""
     MatterFactory(
-        department=world.dept_a,
-        name="即办的事项",
-        handling_type=term("handling_type", "immediate"),
-        promised_limit=0,
-        visits=0,
-        visit_reason="",
-        online_depth=term("online_depth", "depth_4"),
+        department=world.dept_a, name="即办的事项", immediate=True, online_depth=term("online_depth", "depth_4")
     )
     MatterFactory(
         department=world.dept_a,
@@ -120,9 +115,7 @@ def test_dashboard_panel(client, catalog):
 def test_dashboard_panel_absent_without_matter_rights(client, world):
     from django.contrib.auth.models import Permission
 
-    from ..conftest import make_user
-
-    user = make_user("plain_admin_user")
+    user = UserFactory(username="plain_admin_user")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert "事项清单概况" not in client.get(reverse("wagtailadmin_home")).content.decode()

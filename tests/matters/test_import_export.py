@@ -18,7 +18,8 @@ from matters.importing import RevertError, export_xlsx, import_file, revert_batc
 from matters.models import ImportBatch, Matter, MatterStatus
 from matters.resources import FAQResource, MaterialResource, MatterResource, StepResource
 
-from ..factories import MatterFactory, MembershipFactory
+from ..permissions.factories import MembershipFactory
+from .factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from wagtail.models import ModelLogEntry
 from matters import changelog, lifecycle
 from matters.models import ChangeSignificance, Matter, MatterStatus
 
-from ..factories import DepartmentFactory, MatterFactory
 from ..helpers import matter_form_data
 from ..helpers import matter_url as url
+from ..permissions.factories import DepartmentFactory
+from .factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def lifecycle_url(matter) -> str:
 
 
 def test_first_publication_puts_matter_in_force_and_versions_rise(world):
-    matter = MatterFactory(department=world.dept_a, published=False)
+    matter = MatterFactory(department=world.dept_a, draft=True)
     assert matter.status == MatterStatus.DRAFT and matter.version == 0
     matter.save_revision().publish()
     matter.refresh_from_db()
@@ -124,7 +125,7 @@ def test_delegate_creates_draft_record_at_lower_level(client, world, town):
 
 def test_entrust_links_existing_record_and_sets_entrusting_department(world, town):
     matter = world.matters["own"]
-    existing = MatterFactory(department=town, basic_code=matter.basic_code, published=False)
+    existing = MatterFactory(department=town, basic_code=matter.basic_code, draft=True)
     record = lifecycle.delegate(matter, world.users["reviewer"], town, "entrusted", "委托乡镇实施")
     assert record.pk == existing.pk and record.delegation_kind == "entrusted"
     assert Matter.objects.filter(department=town).count() == 1

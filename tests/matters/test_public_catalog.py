@@ -11,7 +11,7 @@ from matters import lifecycle
 from matters.models import Fee, HandlingPlace, Material
 from matters.pages import MatterCatalogPage
 
-from ..factories import MatterFactory, term
+from .factories import MatterFactory, term
 
 pytestmark = pytest.mark.django_db
 

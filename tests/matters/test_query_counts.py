@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from matters.models import Matter
 
-from ..factories import MatterFactory
+from .factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
 

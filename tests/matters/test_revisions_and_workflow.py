@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, Revision, TaskState
 
-from ..conftest import make_user
 from ..helpers import matter_form_data
 from ..helpers import matter_url as url
+from ..permissions.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_owner_submits_and_same_department_reviewer_approves(client, world):
     approve = url("workflow_action", matter.pk, "approve", task_state.pk)
     assert client.post(approve, {"comment": ""}).status_code in (302, 403)
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"
-    reviewer_b = make_user("reviewer_b", department=world.dept_b, role="reviewer")
+    reviewer_b = UserFactory(username="reviewer_b", reviewer_of=world.dept_b)
     client.force_login(reviewer_b)
     assert client.post(approve, {"comment": ""}).status_code == 404
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"

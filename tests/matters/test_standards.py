@@ -9,9 +9,9 @@ from wagtail.models import WorkflowState
 from matters import standards
 from matters.models import Fee, Material, Matter, MatterType
 
-from ..factories import MatterFactory, term
 from ..helpers import matter_form_data
 from ..helpers import matter_url as url
+from .factories import MatterFactory, term
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def codes(matter, level=None) -> set[str]:
 @pytest.fixture
 def matter(world):
     """A compliant 承诺件 of department A (see MatterFactory), not yet published."""
-    return MatterFactory(department=world.dept_a, published=False)
+    return MatterFactory(department=world.dept_a, draft=True)
 
 
 def test_factory_matter_is_clean(matter):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from matters import lifecycle, stats
+from matters import stats
 
-from ..conftest import make_user
-from ..factories import DepartmentFactory, MatterFactory, term
+from ..permissions.factories import DepartmentFactory, UserFactory
+from .factories import MatterFactory, term
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +25,13 @@ def catalog():
     | M5     | county | draft (not counted)                                       |
     | M6     | county | suspended (not counted)                                   |
     """
-    city = DepartmentFactory(name="示范市统计甲局", level="city")
-    county = DepartmentFactory(name="示范市统计乙区局", level="county", parent=city)
-    immediate, promised = term("handling_type", "immediate"), term("handling_type", "promised")
+    city = DepartmentFactory(name="示范市统计甲局")
+    county = DepartmentFactory(name="示范市统计乙区局", county=True, parent=city)
     depth = {n: term("online_depth", f"depth_{n}") for n in (2, 3, 4)}
-    MatterFactory(
-        department=city, handling_type=immediate, statutory_limit=10, promised_limit=0, visits=0, online_depth=depth[4]
-    )
-    MatterFactory(
-        department=city, handling_type=promised, statutory_limit=20, promised_limit=5, visits=1, online_depth=depth[3]
-    )
+    MatterFactory(department=city, immediate=True, statutory_limit=10, online_depth=depth[4])
+    MatterFactory(department=city, statutory_limit=20, promised_limit=5, visits=1, online_depth=depth[3])
     MatterFactory(
         department=city,
-        handling_type=promised,
         statutory_limit=30,
         promised_limit=10,
         visits=0,
@@ -46,16 +40,13 @@ def catalog():
     )
     MatterFactory(
         department=county,
-        handling_type=promised,
         statutory_limit=20,
         promised_limit=20,
         visits=2,
         online_depth=depth[2],
     )
-    MatterFactory(department=county, published=False)
-    suspended = MatterFactory(department=county)
-    reviewer = make_user("stats_reviewer", department=county, role="reviewer")
-    lifecycle.change_state(suspended, reviewer, "suspend", "测试")
+    MatterFactory(department=county, draft=True)
+    MatterFactory(department=county, suspended=True)
     return city, county
 
 
@@ -90,9 +81,9 @@ def test_empty_catalog_gives_no_division_by_zero(db):
 
 
 def test_stats_page_in_admin(client, catalog):
-    reviewer = make_user("stats_viewer", department=catalog[0], role="reviewer")
+    reviewer = UserFactory(username="stats_viewer", reviewer_of=catalog[0])
     client.force_login(reviewer)
     html = client.get(reverse("matters_stats")).content.decode()
     assert "50.0%" in html and "70.0%" in html and "示范市统计甲局" in html
-    client.force_login(make_user("outsider"))
+    client.force_login(UserFactory(username="outsider"))
     assert client.get(reverse("matters_stats")).status_code == 302

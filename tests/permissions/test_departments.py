@@ -4,7 +4,6 @@ a new department brings with it (role groups, page sections, page permissions)."
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
@@ -16,7 +15,8 @@ from permissions.demo_data import credit_code
 from permissions.models import Department, DepartmentRole
 from permissions.validators import credit_code_check_char, validate_credit_code
 
-from ..factories import DepartmentFactory, MembershipFactory
+from ..matters.factories import MatterFactory
+from .factories import DepartmentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ GOOD_CODE = credit_code("11", "990100", "12345678")
 
 @pytest.fixture
 def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Correct-Horse-42")
+    user = UserFactory(username="root", superuser=True)
     client.force_login(user)
     return client
 
@@ -196,8 +196,6 @@ def test_empty_department_can_be_deleted(admin_client):
 
 
 def test_department_with_a_matter_cannot_be_deleted(admin_client):
-    from ..factories import MatterFactory
-
     matter = MatterFactory()
     response = admin_client.post(reverse("departments:delete", args=[matter.department_id]), follow=True)
     assert "不能删除该部门" in response.content.decode()

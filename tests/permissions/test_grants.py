@@ -12,8 +12,8 @@ from django.urls import reverse
 from matters.models import Matter, MatterGroupObjectPermission
 from permissions.models import DepartmentRole, Membership
 
-from ..factories import MatterFactory
 from ..helpers import matter_form_data, matter_url
+from ..matters.factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from permissions.models import Membership
 
-from ..factories import DepartmentFactory, MembershipFactory, UserFactory
+from .factories import DepartmentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_user(db):
-    return get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Correct-Horse-42")
+    return UserFactory(username="root", superuser=True)
 
 
 @pytest.fixture

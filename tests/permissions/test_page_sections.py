@@ -8,7 +8,7 @@ from wagtail.models import Page, TaskState
 
 from guides.models import GuideSectionPage
 
-from ..conftest import make_user
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_page_submitted_by_owner_is_approved_by_same_department_reviewer(client,
     task_state = TaskState.objects.get(status="in_progress")
     approve = reverse("wagtailadmin_pages:workflow_action", args=[section.pk, "approve", task_state.pk])
 
-    reviewer_b = make_user("reviewer_b", department=world.dept_b, role="reviewer")
+    reviewer_b = UserFactory(username="reviewer_b", reviewer_of=world.dept_b)
     client.force_login(reviewer_b)
     client.post(approve, {"comment": ""})
     assert TaskState.objects.get(pk=task_state.pk).status == "in_progress"

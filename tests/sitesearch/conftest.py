@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from html import unescape
 
 import pytest
-from wagtail.models import Page
 
-from portal.models import HomePage
-
-from ..disclosure.conftest import make_document
-from ..factories import MatterFactory
-from ..guides.conftest import make_guide
+from ..cms.factories import PlainPageFactory
+from ..disclosure.factories import DisclosureDocumentPageFactory
+from ..guides.factories import GuidePageFactory
+from ..matters.factories import MatterFactory
 
 SEARCH_URL = "/search/"
 
@@ -56,20 +54,12 @@ def search_page(client, q: str, **params) -> str:
     return response.content.decode()
 
 
-def add_plain_page(title: str, **fields) -> Page:
-    """A page of no particular kind under the home page (a portal column, say)."""
-    home = HomePage.objects.get()
-    page = home.add_child(instance=Page(title=title, slug=f"p{Page.objects.count()}", **fields))
-    page.save_revision().publish()
-    return page
-
-
 @pytest.fixture
 def city(world):
     """Something about 营业执照 in every kind, and things that must never be found."""
     licence = MatterFactory(department=world.dept_a, name="营业执照核发", result_name="营业执照")
     food = MatterFactory(department=world.dept_b, name="食品经营许可证核发", result_name="食品经营许可证")
-    make_guide(licence)
-    make_document(world.dept_a, "关于营业执照办理时限的通知", slug="licence-notice")
-    add_plain_page("营业执照专题")
+    GuidePageFactory(matter=licence)
+    DisclosureDocumentPageFactory(department=world.dept_a, title="关于营业执照办理时限的通知", slug="licence-notice")
+    PlainPageFactory(title="营业执照专题")
     return {"licence": licence, "food": food}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matters.pages import MatterCatalogPage
-from sitesearch.models import Synonym
 
-from ..factories import MatterFactory
+from ..matters.factories import MatterFactory
+from .factories import SynonymFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def catalog_names(client, **params) -> set[str]:
 def test_the_catalog_finds_matters_by_words_pinyin_traditional_and_synonyms(client, world):
     MatterFactory(department=world.dept_a, name="营业执照核发")
     MatterFactory(department=world.dept_b, name="食品经营许可证核发")
-    Synonym.objects.create(words="办执照、营业执照", one_way=True)
+    SynonymFactory(words="办执照、营业执照", one_way=True)
     for query in ("营业执照", "yyzz", "營業執照", "办执照", "我要办营业执照"):
         assert catalog_names(client, q=query) == {"营业执照核发"}, query
     assert catalog_names(client, q="核发") == {"营业执照核发", "食品经营许可证核发"}

@@ -17,9 +17,10 @@ from sitesearch import engine
 from sitesearch.demo import ensure_index
 from sitesearch.signals import indexing_deferred
 
-from ..factories import MatterFactory
-from ..guides.conftest import make_bundle, make_guide, publish_change
-from .conftest import add_plain_page
+from ..cms.factories import PlainPageFactory
+from ..guides.factories import BundleGuidePageFactory, GuidePageFactory
+from ..helpers import publish_change
+from ..matters.factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def found(query: str, kind: str) -> list[str]:
 
 def test_stock_wagtail_finds_nothing_for_a_word_inside_a_chinese_title_and_ours_does(world):
     """The measured fact in docs/search.md: the database backend keeps a run of Chinese as one token."""
-    page = add_plain_page("营业执照核发")  # a plain Page: Wagtail's own search fields, title only
+    page = PlainPageFactory(title="营业执照核发")  # a plain Page: Wagtail's own search fields, title only
     assert list(Page.objects.live().search("营业执照核发")) == [page]
     assert list(Page.objects.live().search("营业执照")) == []
     assert list(Page.objects.live().search("营业执照", operator="or")) == []
@@ -65,7 +66,7 @@ def test_shorter_words_are_tried_only_when_the_whole_words_find_nothing(world):
 
 def test_a_published_change_replaces_the_old_words_and_reaches_the_guide(world):
     matter = MatterFactory(department=world.dept_a, name="老年人优待证办理")
-    make_guide(matter, title="优待证办事指南")
+    GuidePageFactory(matter=matter, title="优待证办事指南")
     assert found("优待证", "matter") == ["老年人优待证办理"]
     publish_change(matter, name="敬老卡办理")
     assert found("优待证", "matter") == []
@@ -85,7 +86,7 @@ def test_drafts_of_a_change_are_not_searchable_until_published(world):
 def test_a_bundle_is_found_by_the_names_of_its_matters(world):
     first = MatterFactory(department=world.dept_a, name="出生医学证明办理")
     second = MatterFactory(department=world.dept_a, name="预防接种证办理")
-    make_bundle(world.dept_a, [(first, 1), (second, 2)])
+    BundleGuidePageFactory(department=world.dept_a, members=[(first, 1), (second, 2)])
     assert "测试“一件事”" in found("预防接种", "guide")
 
 
@@ -99,7 +100,7 @@ def test_state_changes_written_without_save_leave_the_search(world):
 
 def test_update_index_rebuilds_everything(world):
     matter = MatterFactory(department=world.dept_a, name="营业执照核发")
-    make_guide(matter)
+    GuidePageFactory(matter=matter)
     IndexEntry.objects.all().delete()
     assert found("营业执照", "matter") == [] and found("营业执照", "guide") == []
     call_command("update_index", stdout=io.StringIO())
@@ -135,8 +136,8 @@ def test_deferred_indexing_indexes_each_record_once_when_the_block_ends(world):
 
 
 def test_new_and_moved_pages_are_found_at_once(world):
-    add_plain_page("营商环境专栏")
+    PlainPageFactory(title="营商环境专栏")
     assert found("营商环境", "page") == ["营商环境专栏"]
-    page = add_plain_page("营商环境问答")
+    page = PlainPageFactory(title="营商环境问答")
     page.unpublish()
     assert found("营商环境", "page") == ["营商环境专栏"]

@@ -10,7 +10,8 @@ from sitesearch import engine
 from sitesearch.demo import DEMO_SYNONYMS, load_synonyms
 from sitesearch.models import Synonym
 
-from ..factories import MatterFactory
+from ..matters.factories import MatterFactory
+from .factories import SynonymFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_a_bad_group_is_refused_in_the_form(client, world):
 
 @pytest.mark.parametrize(("user", "allowed"), [("disclosure", True), ("sysadmin", True), ("owner", False)])
 def test_only_the_disclosure_office_and_the_system_administrator_edit_synonyms(client, world, user, allowed):
-    synonym = Synonym.objects.create(words="社保、社会保险")
+    synonym = SynonymFactory(words="社保、社会保险")
     client.force_login(world.users[user])
     for url in (synonym_url("list"), synonym_url("add"), synonym_url("edit", synonym.pk)):
         response = client.get(url)

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from guides.models import GuidePage
-from matters import lifecycle
 from matters.pages import MatterCatalogPage
 
-from ..factories import MatterFactory
-from ..guides.conftest import make_guide
-from .conftest import SEARCH_URL, add_plain_page, groups, hits, search_page, titles
+from ..cms.factories import PlainPageFactory
+from ..guides.factories import GuidePageFactory
+from ..matters.factories import MatterFactory
+from .conftest import SEARCH_URL, groups, hits, search_page, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -105,19 +105,17 @@ def test_empty_query_shows_the_search_box_and_popular_searches(client, city):
 
 
 def test_drafts_suspended_and_cancelled_matters_are_never_found(client, world, city):
-    MatterFactory(department=world.dept_a, name="营业执照草稿事项", published=False)
-    suspended = MatterFactory(department=world.dept_a, name="营业执照暂停事项")
-    cancelled = MatterFactory(department=world.dept_a, name="营业执照取消事项")
-    lifecycle.change_state(suspended, world.users["sysadmin"], "suspend", "系统升级")
-    lifecycle.change_state(cancelled, world.users["sysadmin"], "cancel", "权责清单调整")
+    MatterFactory(department=world.dept_a, name="营业执照草稿事项", draft=True)
+    MatterFactory(department=world.dept_a, name="营业执照暂停事项", suspended=True)
+    MatterFactory(department=world.dept_a, name="营业执照取消事项", cancelled=True)
     assert titles(search_page(client, "营业执照"), "matter") == ["营业执照核发"]
 
 
 def test_unpublished_and_private_pages_are_never_found(client, world, city):
     GuidePage.objects.get(matter=city["licence"]).unpublish()
-    private = add_plain_page("营业执照内部专栏")
+    private = PlainPageFactory(title="营业执照内部专栏")
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    draft = add_plain_page("营业执照草稿栏目")
+    draft = PlainPageFactory(title="营业执照草稿栏目")
     draft.unpublish()
     html = search_page(client, "营业执照")
     assert "guide" not in groups(html)
@@ -131,12 +129,12 @@ def test_query_count_does_not_grow_with_the_results(client, world, city):
             assert client.get(SEARCH_URL, {"q": q}).status_code == 200
         return len(captured)
 
-    make_guide(city["food"])
-    add_plain_page("许可专题")
+    GuidePageFactory(matter=city["food"])
+    PlainPageFactory(title="许可专题")
     few = queries("许可")  # one matter, one guide, one page
     for i in range(8):
-        make_guide(MatterFactory(department=world.dept_a, name=f"许可测试事项{i}"))
-        add_plain_page(f"许可专题{i:02d}")
+        GuidePageFactory(matter=MatterFactory(department=world.dept_a, name=f"许可测试事项{i}"))
+        PlainPageFactory(title=f"许可专题{i:02d}")
     many = queries("许可")
     assert "许可测试事项7办事指南" in titles(search_page(client, "许可", kind="guide"))
     assert many == few

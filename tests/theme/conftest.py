@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from theme.models import PortalSettings
 
@@ -88,14 +88,3 @@ def portal(db) -> PortalSettings:
     ]
     settings.save()
     return settings
-
-
-def home() -> Page:
-    return Site.objects.get(is_default_site=True).root_page.specific
-
-
-def add_section(slug: str, title: str, *, live: bool = True) -> Page:
-    """A plain page directly under the home page, as the portal's section pages are."""
-    page = Page(title=title, slug=slug, live=live)
-    home().add_child(instance=page)
-    return page

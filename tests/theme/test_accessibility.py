@@ -10,9 +10,9 @@ from django.contrib.staticfiles import finders
 
 from disclosure.models import DisclosureIndexPage
 from matters.pages import MatterCatalogPage
-from tests.disclosure.conftest import make_document
-from tests.guides.conftest import make_guide
 
+from ..disclosure.factories import DisclosureDocumentPageFactory
+from ..guides.factories import GuidePageFactory
 from .conftest import Document, get_html, parse
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +40,12 @@ def url_of(kind: str, world) -> tuple[str, int]:
     if kind == "matter":
         return f"{catalog.url}item/{world.matters['own'].implementation_code}/", 200
     if kind in {"guide", "guide_print"}:
-        guide = make_guide(world.matters["own"])
+        guide = GuidePageFactory(matter=world.matters["own"])
         return guide.url + ("print/" if kind == "guide_print" else ""), 200
     if kind == "disclosure_catalog":
         return f"{disclosure.url}catalog/", 200
     if kind == "document":
-        return make_document(world.dept_a).url, 200
+        return DisclosureDocumentPageFactory(department=world.dept_a).url, 200
     if kind == "request_form":
         return f"{disclosure.url}apply/", 200
     return "/no-such-page/", 404
@@ -106,7 +106,7 @@ def test_errors_are_tied_to_their_fields(client, world):
 
 
 def test_data_tables_have_captions_header_scopes_and_a_focusable_scroll_box(client, world):
-    guide = make_guide(world.matters["own"])
+    guide = GuidePageFactory(matter=world.matters["own"])
     doc = parse(get_html(client, guide.url))
     tables = doc.find_all("table")
     assert tables

@@ -12,7 +12,9 @@ from disclosure.models import AnnualReportPage, DisclosureIndexPage
 from matters.pages import MatterCatalogPage
 from theme.navigation import NavEntry, NavLink, build_nav, mark_current
 
-from .conftest import add_section, get_html, parse
+from ..cms.factories import PlainPageFactory
+from ..guides.factories import GuidePageFactory
+from .conftest import get_html, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +94,9 @@ def menu(client, url: str) -> dict[str, dict]:
 
 def test_menu_links_section_pages_and_falls_back_when_one_is_missing(client, world):
     catalog = MatterCatalogPage.objects.get()
-    add_section("grbs", "个人办事")
-    add_section("yjs", "一件事", live=False)  # a draft is not advertised
-    private = add_section("fwdt", "服务大厅")
+    PlainPageFactory(slug="grbs", title="个人办事")
+    PlainPageFactory(slug="yjs", title="一件事", draft=True)  # a draft is not advertised
+    private = PlainPageFactory(slug="fwdt", title="服务大厅")
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
 
     entries = menu(client, catalog.url)
@@ -172,9 +174,8 @@ def test_menu_is_built_once_per_request(world, django_assert_max_num_queries):
 
 
 def test_breadcrumbs_follow_the_page_tree(client, world):
-    from tests.guides.conftest import make_guide
 
-    guide = make_guide(world.matters["own"])
+    guide = GuidePageFactory(matter=world.matters["own"])
     doc = parse(get_html(client, guide.url))
     trail = doc.find("nav", aria_label="当前位置")
     assert trail is not None

@@ -16,10 +16,11 @@ from wagtail.models import Site
 
 from disclosure.models import AnnualReportPage, DisclosureIndexPage
 from matters.pages import MatterCatalogPage
-from tests.disclosure.conftest import make_document
-from tests.guides.conftest import make_guide
 
-from .conftest import add_section, get_html, parse
+from ..cms.factories import PlainPageFactory
+from ..disclosure.factories import DisclosureDocumentPageFactory
+from ..guides.factories import GuidePageFactory
+from .conftest import get_html, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,9 @@ def print_stylesheets(html: str) -> list[str]:
 def test_guides_matters_and_documents_link_the_print_stylesheet(client, world):
     catalog = MatterCatalogPage.objects.get()
     urls = [
-        make_guide(world.matters["own"]).url,
+        GuidePageFactory(matter=world.matters["own"]).url,
         f"{catalog.url}item/{world.matters['own'].implementation_code}/",
-        make_document(world.dept_a).url,
+        DisclosureDocumentPageFactory(department=world.dept_a).url,
     ]
     for url in urls:
         assert print_stylesheets(get_html(client, url)) == ["/static/theme/print.css"], url
@@ -54,7 +55,7 @@ def test_print_stylesheet_hides_the_chrome_and_keeps_tables_whole():
 
 
 def test_the_printable_notice_is_its_own_sheet(client, world):
-    guide = make_guide(world.matters["own"])
+    guide = GuidePageFactory(matter=world.matters["own"])
     html = get_html(client, guide.url + "print/")
     doc = parse(html)
     sheets = [link.attrs["href"] for link in doc.find_all("link", rel="stylesheet")]
@@ -79,14 +80,14 @@ def chrome_queries(page, path: str) -> int:
 
 
 def test_chrome_costs_a_fixed_number_of_queries(world, portal):
-    guide = make_guide(world.matters["own"])
+    guide = GuidePageFactory(matter=world.matters["own"])
     chrome_queries(guide, guide.url)  # warm the site root paths and content types
     few = chrome_queries(guide, guide.url)
     # settings (with the emblem), view restrictions, menu pages, breadcrumb ancestors
     assert few <= 4
 
     for slug in ("grbs", "frbs", "bmfw", "yjs", "fwdt"):
-        add_section(slug, slug)
+        PlainPageFactory(slug=slug, title=slug)
     index = DisclosureIndexPage.objects.get()
     for year in (2023, 2024, 2025):
         index.add_child(

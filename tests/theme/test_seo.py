@@ -11,10 +11,11 @@ from wagtail.models import PageViewRestriction
 from disclosure.models import DisclosureIndexPage
 from matters import lifecycle
 from matters.pages import MatterCatalogPage
-from tests.disclosure.conftest import make_document
-from tests.guides.conftest import make_guide
 
-from .conftest import add_section, get_html, parse
+from ..cms.factories import PlainPageFactory
+from ..disclosure.factories import DisclosureDocumentPageFactory
+from ..guides.factories import GuidePageFactory
+from .conftest import get_html, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def head(client, url: str) -> dict[str, str]:
 
 
 def test_title_and_description_come_from_the_page_fields(client, world):
-    guide = make_guide(world.matters["own"])  # summary "测试指南"
+    guide = GuidePageFactory(matter=world.matters["own"])  # summary "测试指南"
     seen = head(client, guide.url)
     assert seen["title"] == f"{guide.title} - {SITE_NAME}"
     assert seen["og:title"] == guide.title and seen["og:site_name"] == SITE_NAME
@@ -53,7 +54,7 @@ def test_title_and_description_come_from_the_page_fields(client, world):
 
 
 def test_document_description_is_its_summary_and_a_long_text_is_shortened(client, world):
-    document = make_document(world.dept_a)
+    document = DisclosureDocumentPageFactory(department=world.dept_a)
     document.summary = "关于" + "专项检查" * 60
     document.save_revision().publish()
     description = head(client, document.url)["description"]
@@ -61,7 +62,7 @@ def test_document_description_is_its_summary_and_a_long_text_is_shortened(client
 
 
 def test_description_falls_back_to_the_site_description(client, world, portal):
-    add_section("grbs", "个人办事")
+    PlainPageFactory(slug="grbs", title="个人办事")
     index = DisclosureIndexPage.objects.get()
     index.intro = ""
     index.save_revision().publish()
@@ -95,12 +96,12 @@ def sitemap_locations(client) -> set[str]:
 
 def test_sitemap_lists_live_public_pages_and_public_matters(client, world):
     catalog = MatterCatalogPage.objects.get()
-    guide = make_guide(world.matters["own"])
-    draft_guide = make_guide(world.matters["other"], publish=False)
-    document = make_document(world.dept_a)
-    private = add_section("nbzl", "内部资料")
+    guide = GuidePageFactory(matter=world.matters["own"])
+    draft_guide = GuidePageFactory(matter=world.matters["other"], draft=True)
+    document = DisclosureDocumentPageFactory(department=world.dept_a)
+    private = PlainPageFactory(slug="nbzl", title="内部资料")
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    hidden_child = add_section("nbzl-child", "内部子页")
+    hidden_child = PlainPageFactory(slug="nbzl-child", title="内部子页")
     hidden_child.move(private, pos="last-child")
     cancelled = world.matters["other"]
     lifecycle.change_state(cancelled, world.users["sysadmin"], "cancel", "取消")

@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core import cache as shared_cache
-from permissions.roles import DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR
 from workdays import service as workdays
 from workdays.models import CalendarDay, CalendarYear, DayKind
 
-from ..conftest import make_user
+from ..permissions.factories import UserFactory
+from .factories import CalendarDayFactory, CalendarYearFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,9 +207,9 @@ def test_a_count_starting_in_2026_that_runs_into_2027_is_refused():
 
 def enter_2027(*, complete: bool = True) -> CalendarYear:
     """A hypothetical 2027 schedule (the real one is announced in November 2026): test data only."""
-    CalendarDay.objects.create(date=D(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
-    CalendarDay.objects.create(date=D(2027, 1, 9), kind=DayKind.WORKDAY, name="元旦")  # a Saturday
-    return CalendarYear.objects.create(year=2027, is_complete=complete, source="国办发明电〔2026〕X号")
+    CalendarDayFactory(date=D(2027, 1, 1), name="元旦")
+    CalendarDayFactory(date=D(2027, 1, 9), workday=True, name="元旦")  # a Saturday
+    return CalendarYearFactory(year=2027, is_complete=complete, source="国办发明电〔2026〕X号")
 
 
 def test_an_entered_incomplete_year_is_still_refused():
@@ -247,7 +247,7 @@ def test_unmarking_a_year_as_complete_refuses_it_again():
 
 def test_an_override_of_a_package_year_changes_the_answer_and_the_cache_follows():
     assert workdays.add_working_days(D(2026, 3, 2), 1) == D(2026, 3, 3)  # warm the cache
-    day = CalendarDay.objects.create(date=D(2026, 3, 3), kind=DayKind.HOLIDAY, name="临时放假")
+    day = CalendarDayFactory(date=D(2026, 3, 3), name="临时放假")
     assert workdays.is_working_day(D(2026, 3, 3)) is False
     assert workdays.add_working_days(D(2026, 3, 2), 1) == D(2026, 3, 4)
     assert workdays.day_name(D(2026, 3, 3)) == "临时放假"
@@ -257,13 +257,13 @@ def test_an_override_of_a_package_year_changes_the_answer_and_the_cache_follows(
 
 def test_an_override_can_make_a_package_holiday_a_working_day():
     assert workdays.is_working_day(D(2026, 10, 7)) is False
-    CalendarDay.objects.create(date=D(2026, 10, 7), kind=DayKind.WORKDAY, name="国庆节", note="更正")
+    CalendarDayFactory(date=D(2026, 10, 7), workday=True, name="国庆节", note="更正")
     assert workdays.is_working_day(D(2026, 10, 7)) is True
     assert workdays.add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 7)
 
 
 def test_a_change_in_another_process_is_seen_through_the_shared_version():
-    day = CalendarDay.objects.create(date=D(2026, 3, 3), kind=DayKind.HOLIDAY, name="临时放假")
+    day = CalendarDayFactory(date=D(2026, 3, 3), name="临时放假")
     assert workdays.is_working_day(D(2026, 3, 3)) is False
     # Another worker changes the row; this process gets no signal, only the bumped shared version.
     CalendarDay.objects.filter(pk=day.pk).update(kind=DayKind.WORKDAY)
@@ -312,14 +312,14 @@ def test_a_year_cannot_be_marked_complete_without_holidays_or_source():
         year.full_clean()
     assert "还没有录入任何法定节假日" in " ".join(caught.value.message_dict["is_complete"])
     assert "文号" in " ".join(caught.value.message_dict["source"])
-    CalendarDay.objects.create(date=D(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    CalendarDayFactory(date=D(2027, 1, 1), name="元旦")
     CalendarYear(year=2027, is_complete=True, source="国办发明电〔2026〕X号").full_clean()
     CalendarYear(year=2027, is_complete=False).full_clean()  # entering step by step is fine
     CalendarYear(year=2026, is_complete=True).full_clean()  # a shipped year needs nothing
 
 
 def test_the_models_keep_history():
-    day = CalendarDay.objects.create(date=D(2026, 3, 3), kind=DayKind.HOLIDAY, name="临时放假")
+    day = CalendarDayFactory(date=D(2026, 3, 3), name="临时放假")
     day.name = "临时放假（更正）"
     day._change_reason = "更正名称"
     day.save()
@@ -442,16 +442,16 @@ def test_api_is_documented_in_the_schema(client):
 
 
 def test_the_disclosure_office_has_the_calendar_permissions():
-    user = make_user("calendar_editor", global_role=DISCLOSURE_EDITOR)
+    user = UserFactory(username="calendar_editor", disclosure_editor=True)
     for model in ("calendarday", "calendaryear"):
         for action in ("add", "change", "delete", "view"):
             assert user.has_perm(f"workdays.{action}_{model}")
 
 
 def test_disclosure_editor_lists_and_creates_days_and_history_records_the_user(client):
-    user = make_user("calendar_editor", global_role=DISCLOSURE_EDITOR)
+    user = UserFactory(username="calendar_editor", disclosure_editor=True)
     client.force_login(user)
-    CalendarDay.objects.create(date=D(2026, 3, 3), kind=DayKind.HOLIDAY, name="临时放假")
+    CalendarDayFactory(date=D(2026, 3, 3), name="临时放假")
     assert client.get(reverse("calendar-years:index")).status_code == 200
     listing = client.get(reverse("calendar-days:index"))
     assert listing.status_code == 200
@@ -474,7 +474,7 @@ def test_disclosure_editor_lists_and_creates_days_and_history_records_the_user(c
 
 
 def test_the_admin_refuses_a_pointless_make_up_day_in_chinese(client):
-    client.force_login(make_user("calendar_editor", global_role=DISCLOSURE_EDITOR))
+    client.force_login(UserFactory(username="calendar_editor", disclosure_editor=True))
     response = client.post(
         reverse("calendar-days:add"),
         {"date": "2027-03-03", "kind": DayKind.WORKDAY, "name": "春节", "note": "", "change_reason": ""},
@@ -485,8 +485,8 @@ def test_the_admin_refuses_a_pointless_make_up_day_in_chinese(client):
 
 
 def test_marking_a_year_complete_in_the_admin_makes_it_count(client):
-    client.force_login(make_user("calendar_editor", global_role=DISCLOSURE_EDITOR))
-    CalendarDay.objects.create(date=D(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    client.force_login(UserFactory(username="calendar_editor", disclosure_editor=True))
+    CalendarDayFactory(date=D(2027, 1, 1), name="元旦")
     with pytest.raises(workdays.UncoveredYearError):
         workdays.is_working_day(D(2027, 1, 4))
     form = client.get(reverse("calendar-years:add")).content.decode()
@@ -517,7 +517,7 @@ def test_a_department_owner_cannot_use_the_calendar_admin(client, world):
 
 
 def test_the_system_administrator_can_use_the_calendar_admin(client):
-    client.force_login(make_user("root_admin", global_role=SYSTEM_ADMINISTRATOR))
+    client.force_login(UserFactory(username="root_admin", system_administrator=True))
     assert client.get(reverse("calendar-days:add")).status_code == 200
 
 
@@ -570,7 +570,7 @@ def test_a_year_not_entered_is_estimated_and_flagged_while_the_strict_functions_
 
 
 def test_days_entered_so_far_count_in_the_estimate_before_the_year_is_complete():
-    CalendarDay.objects.create(date=D(2027, 1, 4), kind=DayKind.HOLIDAY, name="元旦")  # the notice, half typed
+    CalendarDayFactory(date=D(2027, 1, 4), name="元旦")  # the notice, half typed
     assert workdays.next_working_day(D(2027, 1, 1)) == (D(2027, 1, 5), True)
 
 
@@ -620,7 +620,7 @@ def test_parsing_dates_as_the_notice_writes_them():
 
 
 def test_the_office_enters_a_year_from_the_notice_and_estimates_become_official(client):
-    user = make_user("calendar_editor", global_role=DISCLOSURE_EDITOR)
+    user = UserFactory(username="calendar_editor", disclosure_editor=True)
     client.force_login(user)
     url = reverse("calendar-entry:index")
     page = client.get(url, {"year": "2027"}).content.decode()
@@ -655,7 +655,7 @@ def test_the_office_enters_a_year_from_the_notice_and_estimates_become_official(
     ],
 )
 def test_a_notice_with_mistakes_is_refused_naming_the_line_and_nothing_is_written(client, changes, field, message):
-    client.force_login(make_user("calendar_editor", global_role=DISCLOSURE_EDITOR))
+    client.force_login(UserFactory(username="calendar_editor", disclosure_editor=True))
     response = client.post(reverse("calendar-entry:index"), {**NOTICE_2027, **changes})
     assert response.status_code == 200
     form = response.context["form"]
