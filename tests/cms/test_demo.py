@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.models import ReferenceIndex
@@ -35,10 +36,24 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-@pytest.mark.django_db
-def test_load_demo_builds_the_city_and_is_idempotent():
+DEMO_PASSWORD = "Another-Demo-Pass-9"
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker) -> str:
+    """The demo city, loaded once for this module (a build takes minutes) and rolled back after it.
+
+    Each test runs in a savepoint inside it, so none sees another's changes. Returns what load_demo printed.
+    """
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEMO_PASSWORD=DEMO_PASSWORD):
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_city_and_is_idempotent(demo_city):
     assert Department.objects.count() == len(demo_data.DEPARTMENTS)
     levels = set(Department.objects.values_list("level", flat=True))
     assert levels == {"city", "county", "town", "community"}
@@ -50,14 +65,14 @@ def test_load_demo_builds_the_city_and_is_idempotent():
     assert people.count() == sum(1 for spec in demo_data.USERS if spec.department)
     assert Membership.objects.filter(user__terminal__isnull=False).count() == 1
     for spec in demo_data.USERS:
-        assert spec.username in out.getvalue()
-    assert "demoLED1." in out.getvalue()  # the demo terminal keys are printed with the accounts
+        assert spec.username in demo_city
+    assert "demoLED1." in demo_city  # the demo terminal keys are printed with the accounts
 
     # The catalog came in as one import batch of the demo workbook; its line and the two
     # "once at the end" lines (search index, reference index) are printed.
     assert ImportBatch.objects.get().created == 151
-    assert "事项目录    事项 153，本次新增 151" in out.getvalue()
-    assert "搜索索引" in out.getvalue() and "引用索引" in out.getvalue()
+    assert "事项目录    事项 153，本次新增 151" in demo_city
+    assert "搜索索引" in demo_city and "引用索引" in demo_city
 
     before = row_counts()
     call_command("load_demo", stdout=StringIO())
@@ -78,9 +93,8 @@ def test_the_reference_index_is_brought_up_to_date_once_at_the_end(world):
 
 
 @pytest.mark.django_db
-def test_demo_catalog_reads_like_a_real_one():
+def test_demo_catalog_reads_like_a_real_one(demo_city):
     """Editors and testers rely on the demo showing every state and every kind of finding."""
-    call_command("load_demo", stdout=StringIO())
     by_status = Counter(Matter.objects.values_list("status", flat=True))
     assert by_status["in_force"] >= 120
     assert by_status["draft"] >= 1 and by_status["suspended"] >= 1 and by_status["cancelled"] >= 1
@@ -109,14 +123,9 @@ def test_demo_catalog_reads_like_a_real_one():
 
 
 @pytest.mark.django_db
-@override_settings(DEMO_PASSWORD="Another-Demo-Pass-9")
-def test_demo_accounts_log_in_with_the_printed_password(client):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "Another-Demo-Pass-9" in out.getvalue()
-    response = client.post(
-        reverse("wagtailadmin_login"), {"username": "scjg_editor", "password": "Another-Demo-Pass-9"}
-    )
+def test_demo_accounts_log_in_with_the_printed_password(demo_city, client):
+    assert DEMO_PASSWORD in demo_city
+    response = client.post(reverse("wagtailadmin_login"), {"username": "scjg_editor", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     # The market regulation editor sees their own matters and not the health commission's.
     html = client.get(reverse(Matter.snippet_viewset.get_url_name("list"))).content.decode()
@@ -124,8 +133,7 @@ def test_demo_accounts_log_in_with_the_printed_password(client):
 
 
 @pytest.mark.django_db
-def test_demo_site_pages(client):
-    call_command("load_demo", stdout=StringIO())
+def test_demo_site_pages(demo_city, client):
     home = client.get("/")
     assert home.status_code == 200
     html = home.content.decode()
@@ -136,12 +144,11 @@ def test_demo_site_pages(client):
 
 
 @pytest.mark.django_db
-def test_demo_guides_and_disclosure(client):
+def test_demo_guides_and_disclosure(demo_city, client):
     """40+ guides, three bundles across departments, a review backlog; 200+ disclosure documents."""
     from guides import reviews
     from guides.models import BundleGuidePage, GuidePage
 
-    call_command("load_demo", stdout=StringIO())
     in_force = GuidePage.objects.live().filter(matter__status="in_force", matter__live=True)
     assert in_force.count() >= 40
     bundles = BundleGuidePage.objects.live()

@@ -123,7 +123,7 @@ def test_deferred_indexing_indexes_each_record_once_when_the_block_ends(world):
     """What load_demo does: saves inside the block are indexed at its end, in their last state."""
     with indexing_deferred() as deferred:
         matter = MatterFactory(department=world.dept_a, name="营业执照核发")
-        page = add_plain_page("营商环境专栏")
+        page = PlainPageFactory(title="营商环境专栏")
         matter.name = "营业执照变更"
         matter.save()
         assert found("营业执照", "matter") == []
