@@ -3,7 +3,9 @@
 Every view asks the permission policy: the listing shows the requests the user may view (the
 disclosure office: all; a department: those assigned to it), a request the user may not see is
 a 404. Listings and exports mask applicants' ID and phone numbers; the detail page shows them
-only to handlers (who may change the request). Steps go through ``request_flow``.
+only to handlers (who may change the request). Steps go through ``request_flow``. A number no key
+decrypts makes the detail page and the export answer 503 with the operator's message
+(``core.middleware``; docs/personal-data.md), never a placeholder.
 """
 
 from __future__ import annotations

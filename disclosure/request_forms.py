@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 
 from core.cache import count_in_window
 from core.http import client_address
+from core.pii import keyed_hash, normalise
 from permissions.models import Department
 from permissions.validators import validate_credit_code
 
-from .pii import keyed_hash, normalise
 from .request_models import ApplicantType, DisclosureRequest, IdType
 
 CHALLENGE_SALT = "disclosure-challenge"

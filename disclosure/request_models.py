@@ -4,7 +4,7 @@ A request belongs to the department handling it (``department``: the agency appl
 the one it is assigned to); the disclosure office has model-level rights over all of them.
 State changes happen only in ``disclosure.request_flow``; every one is recorded by
 django-simple-history with the acting user and the step as the reason. Applicants' ID and
-phone numbers are encrypted (``disclosure.pii``) and excluded from the history tables.
+phone numbers are encrypted (``core.pii``) and excluded from the history tables.
 
 The clock (``disclosure.clock``) is derived from what is stored here — the day the application
 arrived and its channel (art. 31), the amended application (art. 30), the consultations (art. 32),
@@ -23,9 +23,8 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.pii import EncryptedTextField, is_undecryptable, keyed_hash, mask_id, mask_phone
 from permissions.models import DepartmentOwned
-
-from .pii import EncryptedTextField, mask_id, mask_phone
 
 
 class ApplicantType(models.TextChoices):
@@ -286,10 +285,11 @@ class DisclosureRequest(DepartmentOwned):
         return f"{self.tracking_code}（{self.masked_name}）"
 
     def save(self, *args, **kwargs) -> None:
-        from .pii import keyed_hash
-
-        self.id_number_hash = keyed_hash(self.id_number)
-        self.phone_hash = keyed_hash(self.phone)
+        # An undecryptable number is written back as stored (core.pii): so is its hash.
+        if not is_undecryptable(self.id_number):
+            self.id_number_hash = keyed_hash(self.id_number)
+        if not is_undecryptable(self.phone):
+            self.phone_hash = keyed_hash(self.phone)
         super().save(*args, **kwargs)
 
     # ---- what may be shown to whom

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Personal data no key decrypts: 503 with a message in Chinese, not a traceback (core/pii.py).
+    "core.middleware.UndecryptableDataMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pii import OPERATOR_MESSAGE as MESSAGE
 from disclosure import request_flow as flow
 from disclosure.models import DisclosureRequest
 from disclosure.request_models import REPLY_SUBREASONS
@@ -58,6 +62,32 @@ def test_handlers_see_the_numbers_on_the_detail_page(client, world, requests):
     client.force_login(world.users["owner"])
     page = html(client.get(reverse("disclosure_request_detail", args=[a.pk])))
     assert ID in page and PHONE in page and "张三丰" in page
+
+
+def test_a_wrong_key_shows_the_operator_message_and_changes_nothing(client, world, requests, caplog):
+    """Not a traceback, not a placeholder: HTTP 503 with the message, logged without the data."""
+    a, _ = requests
+    stored = DisclosureRequest.objects.filter(pk=a.pk).values_list("id_number_hash", "phone_hash").get()
+    with override_settings(PII_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
+        client.force_login(world.users["owner"])  # a handler: the page would show the numbers
+        detail = client.get(reverse("disclosure_request_detail", args=[a.pk]))
+        client.force_login(world.users["disclosure"])
+        export = client.get(reverse("disclosure_requests"), {"export": "csv"})
+        listing = client.get(reverse("disclosure_requests"))  # shows no numbers: still works
+        step = client.post(reverse("disclosure_request_action", args=[a.pk, "register"]), {})
+    for response in (detail, export):
+        assert response.status_code == 503
+        page = html(response)
+        assert MESSAGE in page and "Traceback" not in page and "无法解密：密钥不匹配" not in page
+        assert ID not in page and PHONE not in page
+    assert listing.status_code == 200 and a.tracking_code in html(listing)
+    assert step.status_code == 302
+    errors = [r for r in caplog.records if r.name == "core.pii" and r.levelno == logging.ERROR]
+    assert len(errors) == 2 and "disclosure.DisclosureRequest." in errors[0].getMessage()
+    assert "gAAAA" not in caplog.text and ID not in caplog.text and PHONE not in caplog.text
+    a.refresh_from_db()  # the step was taken; the numbers are as they were
+    assert (a.status, a.id_number, a.phone) == ("registered", ID, PHONE)
+    assert DisclosureRequest.objects.filter(pk=a.pk).values_list("id_number_hash", "phone_hash").get() == stored
 
 
 def test_steps_through_the_admin(client, world, requests):

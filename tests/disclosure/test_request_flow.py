@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from core.pii import keyed_hash
 from disclosure import request_flow as flow
 from disclosure.models import DisclosureRequest
-from disclosure.pii import keyed_hash
 from disclosure.request_models import Consultation, Letter
 from permissions.policy import forget_cached_permissions, policy_for
 
