@@ -30,7 +30,7 @@ from .policy import is_auditor
 # Cells a spreadsheet program would run as a formula (CSV/formula injection, OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Filters whose values go into the "viewed/exported" record (no free text: it may be anything).
-RECORDED_FILTERS = ("kind", "result", "object_type", "occurred_at_after", "occurred_at_before")
+RECORDED_FILTERS = ("kind", "result", "object_type", "occurred_at_from", "occurred_at_to")
 
 
 def neutralise(value):
@@ -73,7 +73,7 @@ class AuditEventIndexView(AuditorOnlyMixin, generic.IndexView):
     audit_view_name = "index"
 
     def filters_recorded(self) -> dict:
-        return {k: self.request.GET[k][:50] for k in RECORDED_FILTERS if self.request.GET.get(k)}
+        return {f"filter_{k}": self.request.GET[k][:50] for k in RECORDED_FILTERS if self.request.GET.get(k)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

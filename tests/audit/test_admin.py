@@ -86,8 +86,8 @@ def test_filters_and_search(client, auditor):
     from django.utils import timezone
 
     since = (timezone.localdate() - timezone.timedelta(days=10)).isoformat()
-    assert names(occurred_at_after=since) == {"mallory", "alice"}
-    filtered = [e for e in events("audit_viewed") if e.detail.get("kind") == "login_failure"]
+    assert names(occurred_at_from=since) == {"mallory", "alice"}
+    filtered = [e for e in events("audit_viewed") if e.detail.get("filter_kind") == "login_failure"]
     assert filtered and filtered[0].detail["view"] == "index"
 
 
