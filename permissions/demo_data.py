@@ -133,4 +133,6 @@ USERS: list[DemoUser] = [
     DemoUser("wjw_reviewer", "赵", "磊", "市卫生健康委 审核员", "health", "reviewer"),
     DemoUser("gkb_editor", "陈", "静", "市政府办公室（政务公开办）编辑", global_role="disclosure_editor"),
     DemoUser("zwfw_editor", "刘", "洋", "市政府办公室（市政务服务中心）内容维护员", "gov_office", "owner"),
+    # Reads the security audit log (安全审计); the superuser above does not see it (三权分立).
+    DemoUser("audit_officer", "孙", "洁", "审计员（安全审计日志）", global_role="auditor"),
 ]

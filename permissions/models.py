@@ -201,6 +201,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.department.short_name}（{self.get_role_display()}）"
 
+    @property
+    def audit_label(self) -> str:
+        """How the security audit log names it: user name, department, role (no personal data)."""
+        return f"{self.user.get_username()} @ {self.department.short_name}（{self.get_role_display()}）"
+
 
 class DepartmentOwned(models.Model):
     """Ownership of a record by exactly one department. Nothing else decides ownership."""

@@ -133,7 +133,19 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
     ),
 )
 
-GLOBAL_ROLES: tuple[GlobalRole, ...] = (DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR)
+# Reads the security audit log, and nothing else (GB/T 22239-2019 level 3, 8.1.4.2 c) 三权分立:
+# the system administrator administers, the auditor audits; neither holds the other's rights).
+# No role, this one included, can change or delete an audit row: the permission does not exist.
+AUDITOR = GlobalRole(
+    key="auditor",
+    name="审计员",
+    permissions=(
+        "wagtailadmin.access_admin",
+        "audit.view_auditevent",
+    ),
+)
+
+GLOBAL_ROLES: tuple[GlobalRole, ...] = (DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR, AUDITOR)
 
 
 def department_group_name(department_short_name: str, credit_code: str, role: str) -> str:

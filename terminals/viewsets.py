@@ -25,7 +25,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+import audit
 from api import scopes as api_scopes
+from audit import kinds as audit_kinds
 from core.columns import LocalTimeColumn
 from halls.viewsets import manageable_halls
 from permissions.policy import policy_for
@@ -117,6 +119,10 @@ class TerminalCreateView(generic.CreateView):
             self.object = self.save_instance()
             key = terminals.issue_key(self.object, f"初始密钥（{_actor(self.request.user)}）")
             terminals.sync_service_user(self.object)
+            # The key itself is never recorded: its terminal and its public prefix are.
+            audit.record(
+                audit_kinds.API_KEY_CREATED, request=self.request, obj=self.object, prefix=key.split(".", 1)[0]
+            )
         return key_issued_response(
             self.request,
             self.object,
@@ -205,12 +211,20 @@ class RotateKeysView(_KeyActionView):
             messages.error(request, "终端已停用，请先启用再轮换密钥。")
             return redirect(self.edit_url_name, terminal.pk)
         key = terminals.rotate_keys(terminal, grace_hours=ROTATION_GRACE_HOURS, by=_actor(request.user))
+        audit.record(
+            audit_kinds.API_KEY_ROTATED,
+            request=request,
+            obj=terminal,
+            prefix=key.split(".", 1)[0],
+            grace_hours=ROTATION_GRACE_HOURS,
+        )
         return key_issued_response(request, terminal, key, rotated=True, viewset_urls=self.urls())
 
 
 class RevokeKeysView(_KeyActionView):
     def post(self, request, pk):
         count = terminals.revoke_keys(self.terminal)
+        audit.record(audit_kinds.API_KEY_REVOKED, request=request, obj=self.terminal, revoked=count)
         if count:
             messages.success(request, f"已吊销“{self.terminal}”的全部 {count} 个密钥，该终端已无法访问接口。")
         else:

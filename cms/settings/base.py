@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "api",
     "workdays",
     "permissions",
+    "audit",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for audit events recorded from signals (audit/context.py).
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -265,6 +268,9 @@ API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)  # seconds; never p
 API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=300)  # whole bodies, keyed by ETag
 API_RECORD_CACHE_SECONDS = env.int("API_RECORD_CACHE_SECONDS", default=24 * 3600)  # per-record JSON
 API_TOMBSTONE_RETENTION_DAYS = env.int("API_TOMBSTONE_RETENTION_DAYS", default=90)
+# Security audit rows are kept this long, then `manage.py purge_audit_events` deletes them;
+# never under 180 days (《网络安全法》第二十一条, checked: audit.E001). docs/security-audit.md.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 # Sync looks back this far before updated_since: a write stamps its rows before it commits.
 API_SYNC_OVERLAP_SECONDS = env.int("API_SYNC_OVERLAP_SECONDS", default=300)
 CORS_ALLOWED_ORIGINS = env.list("API_CORS_ORIGINS", default=[])

@@ -67,6 +67,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         # A trait cannot replace a post-generation declaration; it passes it a keyword instead.
         disclosure_editor = factory.Trait(global_roles__disclosure_editor=True)
         system_administrator = factory.Trait(global_roles__sysadmin=True)
+        auditor = factory.Trait(global_roles__auditor=True)
 
     @factory.post_generation
     def owner_of(obj, create, extracted, **kwargs):

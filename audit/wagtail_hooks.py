@@ -1,0 +1,5 @@
+from wagtail import hooks
+
+from .viewsets import AuditEventViewSet
+
+hooks.register("register_admin_viewset", AuditEventViewSet)
