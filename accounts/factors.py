@@ -154,7 +154,9 @@ def confirm_enrolment(request, device: TOTPDevice, code: str) -> bool:
     if not allowed:
         raise Throttled(_throttled_for([device]) or 1)
     if not TOTP_CODE.match(code) or not device.verify_token(code):
-        signals.second_factor_failed.send(sender=confirm_enrolment, user=device.user, request=request, reason="wrong_code")
+        signals.second_factor_failed.send(
+            sender=confirm_enrolment, user=device.user, request=request, reason="wrong_code"
+        )
         return False
     with transaction.atomic():
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()

@@ -39,8 +39,7 @@ def now() -> float:
 def is_staff(user) -> bool:
     """Whoever can reach the admin: the staff the limits and the second factor apply to."""
     return bool(
-        user.is_authenticated
-        and (user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+        user.is_authenticated and (user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
     )
 
 

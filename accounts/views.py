@@ -126,7 +126,9 @@ def reset(request, user_id: int):
         raise PermissionDenied("只有系统管理员可以重置其他用户的双因素认证。")
     if request.method == "POST":
         factors.reset(target, actor=request.user, request=request)
-        messages.success(request, f"已重置用户“{target.get_username()}”的双因素认证，该用户下次登录时需重新绑定身份验证器。")
+        messages.success(
+            request, f"已重置用户“{target.get_username()}”的双因素认证，该用户下次登录时需重新绑定身份验证器。"
+        )
         return redirect(reverse("wagtailusers_users:index"))
     return render(request, "accounts/reset.html", {"target": target, "enrolled": factors.has_factor(target)})
 

@@ -345,6 +345,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="示范市政务服�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Shifan@2026demo")
+# The demo accounts' authenticator secret (base32), printed with them (accounts/demo.py).
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="SHIFANDEMOTOTPKEYSHIFANDEMOTOTPK")
 # Where ``make run`` serves the demo: ``load_demo`` points the default Wagtail site here, so
 # absolute links (the QR code on printed notices) open. Production sets its Site in the admin.
 DEMO_SITE_URL = env.str("DEMO_SITE_URL", default="http://127.0.0.1:8000")
