@@ -19,7 +19,9 @@ from . import factors, sessions
 
 API_PREFIX = "/api/"
 # Reachable with a password-only session: signing in and out, the password reset (a user who
-# forgot the password is not signed in anyway), and the enrolment and verification pages.
+# forgot the password is not signed in anyway), the enrolment and verification pages, and the
+# two static assets Wagtail serves under /admin/ that those pages load (the icon sprite and the
+# JavaScript translations: the same for everyone, no data).
 EXEMPT_VIEWS = frozenset(
     {
         "wagtailadmin_login",
@@ -31,6 +33,8 @@ EXEMPT_VIEWS = frozenset(
         "accounts_enrol",
         "accounts_verify",
         "accounts_backup_codes_shown",
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
     }
 )
 SECOND_FACTOR_REQUIRED = "请先完成双因素身份验证（动态验证码）后再访问。"

@@ -50,6 +50,9 @@ def test_signing_in_with_the_password_leads_to_enrolment_first(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/2fa/enrol/?next=%2Fadmin%2F"
+    # What the enrolment page itself loads from /admin/: the icon sprite and the translations.
+    assert client.get(reverse("wagtailadmin_sprite")).status_code == 200
+    assert client.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_then_ten_backup_codes_once(client, caught):
