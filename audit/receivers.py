@@ -1,7 +1,8 @@
 """Events recorded from Django's, django-axes' and Wagtail's signals (audit knows no domain).
 
 - Authentication: ``user_logged_in``, ``user_logged_out``, ``user_login_failed`` (the user name as
-  typed; the password never), axes' ``user_locked_out``.
+  typed; the password never), axes' ``user_locked_out``; the second factor's enrolment,
+  verification, failure and reset (``accounts.signals``).
 - Password change: Django has no signal; ``AbstractBaseUser.set_password`` keeps the new raw
   password in ``_password`` until the next ``save()``, and the hash upgrade on login clears it
   before saving, so a save of an existing user with ``_password`` set is a password change — by the
@@ -55,6 +56,36 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
     record(kinds.LOCKOUT, request=request, user=str(username or ""), result=Result.DENIED)
+
+
+def on_second_factor_enrolled(sender, user, request=None, device=None, **kwargs) -> None:
+    record(kinds.SECOND_FACTOR_ENROLLED, request=request, user=user, obj=user, device=_device_kind(device))
+
+
+def on_second_factor_verified(sender, user, request=None, device=None, **kwargs) -> None:
+    record(kinds.SECOND_FACTOR_VERIFIED, request=request, user=user, obj=user, device=_device_kind(device))
+
+
+def on_second_factor_failed(sender, user, request=None, reason: str = "", **kwargs) -> None:
+    denied = reason == "throttled"
+    record(
+        kinds.SECOND_FACTOR_FAILED,
+        request=request,
+        user=user,
+        obj=user,
+        result=Result.DENIED if denied else Result.FAILURE,
+        reason=reason,
+    )
+
+
+def on_second_factor_reset(sender, user, actor=None, request=None, **kwargs) -> None:
+    # The actor is the system administrator; the object is the account whose factors were removed.
+    record(kinds.SECOND_FACTOR_RESET, request=request, user=actor, obj=user)
+
+
+def _device_kind(device) -> str:
+    """``totp`` or ``static`` (backup codes): the kind of factor, never its secret or name."""
+    return type(device).__name__.removesuffix("Device").lower() if device is not None else ""
 
 
 # ---- the user row: password and flags ------------------------------------------------------
@@ -213,11 +244,17 @@ def connect() -> None:
     from wagtail.models import ModelLogEntry, Page
     from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+    from accounts import signals as factor_signals
+
     user_model = get_user_model()
     user_logged_in.connect(on_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit-logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit-login-failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="audit-lockout")
+    factor_signals.second_factor_enrolled.connect(on_second_factor_enrolled, dispatch_uid="audit-2fa-enrolled")
+    factor_signals.second_factor_verified.connect(on_second_factor_verified, dispatch_uid="audit-2fa-verified")
+    factor_signals.second_factor_failed.connect(on_second_factor_failed, dispatch_uid="audit-2fa-failed")
+    factor_signals.second_factor_reset.connect(on_second_factor_reset, dispatch_uid="audit-2fa-reset")
     pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="audit-user-pre")
     post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="audit-user-post")
     post_delete.connect(on_user_deleted, sender=user_model, dispatch_uid="audit-user-deleted")

@@ -68,6 +68,42 @@ def _fresh_cache():
     cache.clear()
 
 
+_password_only_force_login = None
+
+
+def verified_force_login(self, user, backend=None):
+    """``Client.force_login`` that also passes the second factor, as a person signing in does:
+    the user gets a confirmed authenticator (one per user) and the session is marked verified
+    by it. Tests of the second factor itself sign in with ``password_only_login``."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _password_only_force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="测试身份验证器", confirmed=True)
+    session = self.session  # a store over the session cookie force_login just set
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def password_only_login(client, user, backend=None) -> None:
+    """Sign ``client`` in with the password alone (no second factor), as Django's own does."""
+    _password_only_force_login(client, user, backend)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_in_force_login(monkeypatch):
+    """Every test's ``client.force_login(user)`` signs in as a staff member does: with both
+    factors (accounts: django-otp), so tests of everything else need not know about it."""
+    global _password_only_force_login
+    from django.test.client import ClientMixin
+
+    if _password_only_force_login is None:
+        _password_only_force_login = ClientMixin.force_login
+    monkeypatch.setattr(ClientMixin, "force_login", verified_force_login)
+
+
 @pytest.fixture
 def org(db) -> World:
     """Department A and B (both city level) and a user per role, nothing else.

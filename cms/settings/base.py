@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workdays",
     "permissions",
     "audit",
+    "accounts",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,6 +103,11 @@ MIDDLEWARE = [
     # The request being served, for audit events recorded from signals (audit/context.py).
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor (accounts/middleware.py): django-otp marks verified sessions; ours end staff
+    # sessions past their time limits, then keep password-only sessions out of the admin and API.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -234,12 +243,23 @@ SIMPLE_HISTORY_REVERT_DISABLED = True  # revert goes through our own admin view,
 # Trusted reverse proxies in front of the app (core.http.client_address; DRF and axes agree).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+# The address comes from core.http.client_address (PROXY_COUNT trusted proxies): without it axes
+# reads REMOTE_ADDR, which behind a proxy is the proxy's, so anyone could lock any editor out.
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
+# 5 failures → 30 minutes, for that user name from that address (GB/T 22239-2019 8.1.4.1 b)).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "theme/lockout.html"
 AXES_VERBOSE = False
+
+# Staff sessions (accounts/sessions.py, GB/T 22239-2019 8.1.4.1 b)): signed out after this long
+# without a request, and this long after signing in whatever happens.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_ABSOLUTE_SECONDS = env.int("STAFF_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+# django-otp: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 
 # Django REST framework
 REST_FRAMEWORK = {
@@ -331,6 +351,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="示范市政务服�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Shifan@2026demo")
+# The demo accounts' authenticator secret (base32), printed with them (accounts/demo.py).
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="SHIFANDEMOTOTPKEYSHIFANDEMOTOTPK")
 # Where ``make run`` serves the demo: ``load_demo`` points the default Wagtail site here, so
 # absolute links (the QR code on printed notices) open. Production sets its Site in the admin.
 DEMO_SITE_URL = env.str("DEMO_SITE_URL", default="http://127.0.0.1:8000")

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "Shifan@2026demo"
+DEMO_TOTP_SECRET = "SHIFANDEMOTOTPKEYSHIFANDEMOTOTPK"  # the demo accounts' authenticator (accounts/demo.py)
 # Throwaway keys: the database lives for one test run and holds demo data only.
 SERVER_SETTINGS = {
     "DJANGO_SETTINGS_MODULE": "cms.settings.production",
@@ -32,6 +33,7 @@ SERVER_SETTINGS = {
     "PII_ENCRYPTION_KEYS": "YnJvd3Nlci10ZXN0cy1vbmx5LXBpaS1rZXktMzJieXQ=",
     "PII_HASH_KEY": "browser-tests-only-pii-hash-key",
     "DEMO_PASSWORD": DEMO_PASSWORD,
+    "DEMO_TOTP_SECRET": DEMO_TOTP_SECRET,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "CACHE_URL": "locmemcache://",
     # Plain http on the loopback: no HTTPS redirect, cookies without the Secure flag.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,11 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django_otp.oath import TOTP
 from wagtail.models import ReferenceIndex
 
 from core.demo import DemoContext, references_once
@@ -127,9 +131,24 @@ def test_demo_accounts_log_in_with_the_printed_password(demo_city, client):
     assert DEMO_PASSWORD in demo_city
     response = client.post(reverse("wagtailadmin_login"), {"username": "scjg_editor", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+    # The second factor: the printed authenticator secret gives the code a phone would show.
+    secret = settings.DEMO_TOTP_SECRET
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in demo_city
+    code = f"{TOTP(base64.b32decode(secret)).token():06d}"
+    assert client.post(reverse("accounts_verify"), {"code": code}).status_code == 302
     # The market regulation editor sees their own matters and not the health commission's.
     html = client.get(reverse(Matter.snippet_viewset.get_url_name("list"))).content.decode()
     assert "食品经营许可" in html and "护士执业注册" not in html
+
+
+@pytest.mark.django_db
+def test_demo_accounts_sign_in_with_a_printed_backup_code(demo_city, client):
+    codes = re.findall(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}\b", demo_city.split("备用验证码", 1)[1].split("\n", 1)[0])
+    assert len(codes) == 5
+    client.post(reverse("wagtailadmin_login"), {"username": "wjw_editor", "password": DEMO_PASSWORD})
+    assert client.get("/admin/")["Location"].startswith(reverse("accounts_verify"))
+    assert client.post(reverse("accounts_verify"), {"code": codes[0]}).status_code == 302
+    assert client.get("/admin/").status_code == 200
 
 
 @pytest.mark.django_db

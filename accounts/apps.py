@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Staff sign-in security: second factor, session limits, ending every session at logout."""
+
+    name = "accounts"
+    verbose_name = "账号安全"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import sessions
+
+        sessions.connect()
