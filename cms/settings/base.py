@@ -351,6 +351,8 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY) and not DEBUG:
 DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DISCLOSURE_REQUESTS_PER_HOUR = env.int("DISCLOSURE_REQUESTS_PER_HOUR", default=5)
 DISCLOSURE_STATUS_LOOKUPS_PER_HOUR = env.int("DISCLOSURE_STATUS_LOOKUPS_PER_HOUR", default=20)
+# Applications one kiosk (terminal key with submit_requests) may submit per hour.
+DISCLOSURE_KIOSK_REQUESTS_PER_HOUR = env.int("DISCLOSURE_KIOSK_REQUESTS_PER_HOUR", default=60)
 
 # The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
 # working days to answer a consultation (art. 32); at most that much is excluded from the reply
