@@ -312,3 +312,17 @@ def test_non_resident_id_numbers_are_checked_by_type(client, world, id_type, num
     assert (response.status_code == 302) is ok
     if not ok:
         assert "证件号码不正确" in response.content.decode()
+
+
+def test_a_formula_typed_into_the_public_form_reaches_the_staff_export_as_text(client, world):
+    formula = '=HYPERLINK("http://x","y")'
+    data = with_challenge(client, application(world, name=formula, address="+1 示范市"))
+    assert client.post(index_url() + "apply/", data).status_code == 302
+    client.force_login(world.users["disclosure"])
+    export = client.get(reverse("disclosure_requests"), {"export": "csv"}).content.decode("utf-8-sig")
+    import csv
+    import io
+
+    row = list(csv.reader(io.StringIO(export)))[1]
+    assert "'" + formula in row
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
