@@ -14,7 +14,6 @@ import secrets
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -22,10 +21,12 @@ from django.core.exceptions import ValidationError
 from core.cache import count_in_window
 from core.http import client_address
 from core.pii import keyed_hash, normalise
+from core.uploads import stored_name
 from permissions.models import Department
 from permissions.validators import validate_credit_code
 
 from .request_models import ApplicantType, DisclosureRequest, IdType
+from .uploads import check_request_attachment
 
 CHALLENGE_SALT = "disclosure-challenge"
 CHALLENGE_MAX_AGE = 3600
@@ -134,10 +135,11 @@ class RequestForm(forms.ModelForm):
         return phone
 
     def clean_attachment(self):
+        """Typed by content (core.uploads); stored under a generated name, never the applicant's."""
         attachment = self.cleaned_data.get("attachment")
-        if attachment and attachment.size > settings.DISCLOSURE_ATTACHMENT_MAX_BYTES:
-            limit = settings.DISCLOSURE_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-            raise ValidationError(f"附件不能超过{limit}MB。")
+        if attachment and hasattr(attachment, "read"):
+            check_request_attachment(attachment)
+            attachment.name = stored_name(attachment.name)
         return attachment
 
     def clean(self):

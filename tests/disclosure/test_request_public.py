@@ -326,3 +326,29 @@ def test_a_formula_typed_into_the_public_form_reaches_the_staff_export_as_text(c
     row = list(csv.reader(io.StringIO(export)))[1]
     assert "'" + formula in row
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("材料.pdf", b"<html><body><script>alert(1)</script></body></html>", "不符"),
+        ("shell.php.pdf", b"%PDF-1.4\n%%EOF\n", "可执行"),
+    ],
+)
+def test_an_attachment_is_typed_by_content_on_the_public_form(client, world, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = with_challenge(client, application(world))
+    response = client.post(index_url() + "apply/", {**data, "attachment": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_an_accepted_attachment_is_stored_under_a_generated_name(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = with_challenge(client, application(world))
+    upload = SimpleUploadedFile("../../我的身份证.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(index_url() + "apply/", {**data, "attachment": upload}).status_code == 302
+    stored = DisclosureRequest.objects.get().attachment.name
+    assert "身份证" not in stored and ".." not in stored and stored.endswith(".pdf")
