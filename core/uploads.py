@@ -315,7 +315,7 @@ def check_upload(upload, policy: UploadPolicy) -> str:
         listed = "、".join(e.upper() for e in allowed)
         raise _refuse(name, f"的文件类型不允许作为{policy.label}上传，只接受 {listed} 文件。")
     if RISKY_INNER.search(name):
-        raise _refuse(name, "的文件名含有可执行文件或网页的扩展名，请改名后重新上传。")
+        raise _refuse(name, "的文件名含有可执行文件的扩展名，请改名后重新上传。")
     size = getattr(upload, "size", None)
     if size is not None and size > policy.max_bytes:
         raise _refuse(name, f"超过{policy.max_bytes // MB}MB，请压缩或拆分后上传。")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -324,6 +325,8 @@ def read_workbook(content: bytes, file_name: str) -> dict[str, Sheet]:
         return {MATTER_SHEET: _sheet_from_rows(MATTER_SHEET, rows)}
     if not lower.endswith(".xlsx"):
         raise ImportFileError("只支持Excel工作簿（.xlsx）或CSV文件；旧版.xls请先另存为.xlsx。")
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportFileError("文件无法作为Excel工作簿打开（不是有效的.xlsx文件），请确认文件未损坏。")
     archive_limits, sheet_limits = import_limits()
     try:
         inspect_workbook(content, file_name, replace(archive_limits, what="工作簿"), sheet_limits)
