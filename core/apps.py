@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "公共基础"
+
+    def ready(self) -> None:
+        from .spreadsheets import guard_wagtail_exports
+
+        guard_wagtail_exports()

@@ -11,19 +11,22 @@ from __future__ import annotations
 import re
 
 import django_filters
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from api import collections, registry, scopes
+from api.clients import request_client
 from api.page_content import Batch, absolute, expand_rich_text, page_url
 from api.resources import IdFilter, MomentFilter, Resource, register_source, resource_viewset
+from api.throttling import TerminalThrottle
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import department_ref
 
@@ -32,10 +35,33 @@ from .request_forms import RequestForm
 from .request_models import Channel
 from .request_views import create_request
 
+SUBMIT_REQUESTS = scopes.register("submit_requests", "代群众提交政府信息公开申请")
 
-class RequestSubmissionThrottle(AnonRateThrottle):
+
+class RequestSubmissionThrottle(TerminalThrottle):
+    """Submissions counted per terminal key (not per address, which a kiosk shares with a hall)."""
+
     scope = "disclosure_requests"
-    rate = "30/hour"
+
+    def get_rate(self) -> str:
+        return f"{settings.DISCLOSURE_KIOSK_REQUESTS_PER_HOUR}/hour"
+
+
+class SubmitScopePermission(BasePermission):
+    """Only a terminal whose key holds ``submit_requests`` may submit an application.
+
+    Each accepted application starts the statutory clock (《政府信息公开条例》第三十一条), so an
+    anonymous caller must not be able to start clocks at will (GB/T 22239-2019 8.1.4.1 身份鉴别,
+    8.1.4.2 访问控制).
+    """
+
+    message = "该接口密钥没有“代群众提交政府信息公开申请”的授权范围，请联系平台管理员。"
+
+    def has_permission(self, request, view) -> bool:
+        client = request_client(request)
+        if client is None:
+            raise NotAuthenticated("提交申请需要自助终端的接口密钥（Authorization: Api-Key …），请联系平台管理员。")
+        return client.has_scope(SUBMIT_REQUESTS.value)
 
 
 RECEIPT = inline_serializer(
@@ -78,16 +104,24 @@ APPLICATION = inline_serializer(
 class DisclosureRequestCreateView(APIView):
     """POST /api/v1/disclosure/requests/: submit an application from a kiosk."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
+    permission_classes = [SubmitScopePermission]
     throttle_classes = [RequestSubmissionThrottle]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="提交政府信息公开申请",
-        description="与网上申请表相同的校验；成功时返回查询码和答复期限。申请人证件号码和电话加密保存，任何接口都不返回。",
+        description=(
+            "与网上申请表相同的校验；成功时返回查询码和答复期限。申请人证件号码和电话加密保存，任何接口都不返回。"
+            "需要授权范围含“代群众提交政府信息公开申请”（submit_requests）的终端密钥；按终端限制提交频率。"
+        ),
         request=APPLICATION,
-        responses={201: RECEIPT, 400: OpenApiResponse(description='校验失败：{"errors": {字段: [中文说明]}}')},
+        responses={
+            201: RECEIPT,
+            400: OpenApiResponse(description='校验失败：{"errors": {字段: [中文说明]}}'),
+            401: OpenApiResponse(description="没有终端密钥或密钥无效"),
+            403: OpenApiResponse(description="终端密钥没有 submit_requests 授权范围"),
+            429: OpenApiResponse(description="该终端提交过于频繁"),
+        },
         tags=["政府信息公开"],
     )
     def post(self, request):
@@ -296,7 +330,6 @@ class DisclosureDocumentResource(Resource):
         return queryset
 
 
-SUBMIT_REQUESTS = scopes.register("submit_requests", "代群众提交政府信息公开申请")
 DISCLOSURE_DOCUMENTS = register_source("disclosure_documents", DisclosureDocumentResource())
 DisclosureDocumentViewSet = resource_viewset(DISCLOSURE_DOCUMENTS)
 

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from wagtail.models import Page
 
+from core.spreadsheets import neutralise
+
 from .report import COLUMNS, ORG_COLUMN_LABELS, fee_sentence, identity_holds, request_layout
 
 DOCUMENT_ROWS = [("regulation", "规章"), ("normative_document", "行政规范性文件")]
@@ -48,7 +50,7 @@ def _cell(ws, row: int, col: int, value, *, bold: bool = False, left: bool = Fal
         for r in range(row, row + rows):
             for c in range(col, col + cols):
                 ws.cell(row=r, column=c).border = BOX
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = ws.cell(row=row, column=col, value=neutralise(value))
     cell.border = BOX
     cell.alignment = LEFT if left else CENTER
     if bold:

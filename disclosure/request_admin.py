@@ -10,7 +10,6 @@ decrypts makes the detail page and the export answer 503 with the operator's mes
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django import forms
@@ -31,6 +30,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 import audit
 from audit import kinds as audit_kinds
+from core.spreadsheets import safe_writer
 from permissions.models import Department
 from permissions.policy import policy_for
 from permissions.viewsets import guard_instance
@@ -178,7 +178,7 @@ def export_csv(user, queryset, request=None) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="disclosure-requests.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(
         [
             "查询码",

@@ -8,22 +8,25 @@ the matching tracking code and phone number.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from core.cache import count_in_window
 from core.http import client_address
 from core.pii import keyed_hash, normalise
+from core.uploads import stored_name
 from permissions.models import Department
 from permissions.validators import validate_credit_code
 
 from .request_models import ApplicantType, DisclosureRequest, IdType
+from .uploads import check_request_attachment
 
 CHALLENGE_SALT = "disclosure-challenge"
 CHALLENGE_MAX_AGE = 3600
@@ -39,6 +42,19 @@ def valid_resident_id(value: str) -> bool:
     return "10X98765432"[total % 11] == value[17]
 
 
+# Documents other than the resident ID card (after ``normalise``: no spaces or dashes, upper case).
+# 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and 8 digits (cards since 2013) or 10 (booklets);
+# 台湾居民来往大陆通行证: 8 digits (cards since 2015); passports: 5 to 17 letters and digits (ICAO 9303
+# allows up to 9 in the machine-readable zone; some issuers print longer numbers); other
+# documents (e.g. 外国人永久居留身份证, 15 characters or 18 digits): letters and digits, 5 to 20.
+ID_FORMATS = {
+    IdType.HK_MACAO: (re.compile(r"[HM]\d{8}(\d{2})?"), "港澳居民来往内地通行证号码应为H或M加8位或10位数字"),
+    IdType.TAIWAN: (re.compile(r"\d{8}"), "台湾居民来往大陆通行证号码应为8位数字"),
+    IdType.PASSPORT: (re.compile(r"[A-Z0-9]{5,17}"), "护照号码应为5至17位字母或数字"),
+    IdType.OTHER: (re.compile(r"[A-Z0-9]{5,20}"), "证件号码应为5至20位字母或数字"),
+}
+
+
 def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
     """Count this client's attempts in the window; True once over ``limit``."""
     key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}:{int(time.time() // window)}"
@@ -49,6 +65,16 @@ def new_challenge() -> tuple[str, str]:
     """(question, signed token) of a small addition."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     return f"{a} 加 {b} 等于几？", signing.dumps(a + b, salt=CHALLENGE_SALT)
+
+
+def consume_challenge(token: str) -> bool:
+    """Mark a signed challenge as used; False if it was used before (a replay).
+
+    Each token answers one submission attempt, right or wrong: a replayed token cannot carry
+    a batch of posts, nor try every answer. Used tokens are remembered in the shared cache until
+    the token would expire anyway (GB/T 22239-2019 8.1.4.2 c: 抗重放).
+    """
+    return cache.add(f"challenge-used:{hashlib.sha256(token.encode()).hexdigest()}", 1, CHALLENGE_MAX_AGE + 60)
 
 
 def applying_agencies():
@@ -109,10 +135,11 @@ class RequestForm(forms.ModelForm):
         return phone
 
     def clean_attachment(self):
+        """Typed by content (core.uploads); stored under a generated name, never the applicant's."""
         attachment = self.cleaned_data.get("attachment")
-        if attachment and attachment.size > settings.DISCLOSURE_ATTACHMENT_MAX_BYTES:
-            limit = settings.DISCLOSURE_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-            raise ValidationError(f"附件不能超过{limit}MB。")
+        if attachment and hasattr(attachment, "read"):
+            check_request_attachment(attachment)
+            attachment.name = stored_name(attachment.name)
         return attachment
 
     def clean(self):
@@ -127,6 +154,10 @@ class RequestForm(forms.ModelForm):
                 self.add_error("id_type", "法人或者其他组织请填写统一社会信用代码。")
         if number and id_type == IdType.RESIDENT_ID and not valid_resident_id(number):
             self.add_error("id_number", "居民身份证号码不正确，请核对（18位，最后一位可能是X）。")
+        if number and id_type in ID_FORMATS:
+            pattern, rule = ID_FORMATS[id_type]
+            if not pattern.fullmatch(number):
+                self.add_error("id_number", f"证件号码不正确：{rule}，请核对。")
         if number and id_type == IdType.CREDIT_CODE:
             try:
                 validate_credit_code(number)
@@ -162,7 +193,9 @@ class PublicRequestForm(RequestForm):
         except signing.BadSignature:
             self.add_error("challenge_answer", "验证问题已过期，请回答新的问题。")
         else:
-            if answer is not None and answer != expected:
+            if not consume_challenge(token):
+                self.add_error("challenge_answer", "验证问题已经使用过，请回答新的问题。")
+            elif answer is not None and answer != expected:
                 self.add_error("challenge_answer", "验证问题回答不正确。")
         return cleaned
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -37,6 +38,7 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
 from core.signals import records_changed
+from core.workbooks import import_limits, inspect_workbook
 from permissions.grants import deferred_grants, records_saved
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -323,6 +325,13 @@ def read_workbook(content: bytes, file_name: str) -> dict[str, Sheet]:
         return {MATTER_SHEET: _sheet_from_rows(MATTER_SHEET, rows)}
     if not lower.endswith(".xlsx"):
         raise ImportFileError("只支持Excel工作簿（.xlsx）或CSV文件；旧版.xls请先另存为.xlsx。")
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportFileError("文件无法作为Excel工作簿打开（不是有效的.xlsx文件），请确认文件未损坏。")
+    archive_limits, sheet_limits = import_limits()
+    try:
+        inspect_workbook(content, file_name, replace(archive_limits, what="工作簿"), sheet_limits)
+    except ValidationError as error:
+        raise ImportFileError(error.messages[0]) from None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -756,7 +765,12 @@ class Planner:
 
     def _plan_existing(self, row: RowPlan, matter: Matter, content: dict, children, error) -> None:
         if not self._may("change", matter):
-            error(CODE, f"该事项属于“{matter.department}”，您没有修改它的权限。")
+            if matter.is_public or self._may("view", matter):
+                error(CODE, f"该事项属于“{matter.department}”，您没有修改它的权限。")
+            else:
+                # Whose unpublished matter holds the code is not the importer's to learn
+                # (GB/T 22239-2019 8.1.4.2 访问控制): the same words as for any code they may not use.
+                error(CODE, "事项编码已被占用或无权修改。")
             return
         if row.department is not None and row.department.pk != matter.department_id:
             error("实施主体编码", f"该事项的实施主体是“{matter.department}”，不能通过导入变更实施主体。")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from import_export import fields, resources, widgets
 
+from core.spreadsheets import cell_text, neutralise
+
 from .models import (
     MaterialForm,
     MaterialSource,
@@ -34,17 +36,11 @@ MATERIAL_SHEET = "申请材料"
 STEP_SHEET = "办理环节"
 FAQ_SHEET = "常见问题"
 CODE = "实施编码"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LINE_SPLIT = re.compile(r"\s*(?:\r?\n|；|;)\s*")
 
 
 class CellError(ValueError):
     """A cell that cannot be read; the message says why, in Chinese."""
-
-
-def neutralise(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def plain(value) -> str:
@@ -54,10 +50,7 @@ def plain(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
+    return cell_text(str(value).strip())
 
 
 def half_width(value) -> str:

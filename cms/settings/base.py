@@ -229,6 +229,23 @@ except SearchConfigError as error:
     raise ImproperlyConfigured(str(error)) from error
 WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "pdf", "rtf", "txt", "xls", "xlsx", "zip", "ofd"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Uploads typed by content (core.uploads, docs/security-uploads.md): Wagtail's forms check through
+# the platform's forms; documents are always served as downloads through the checked view.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.upload_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.upload_forms.ImageForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never SVG
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
+# The matter import's workbook limits (core.workbooks), checked before openpyxl opens a file.
+IMPORT_WORKBOOK_MAX_MEMBERS = env.int("IMPORT_WORKBOOK_MAX_MEMBERS", default=200)
+IMPORT_WORKBOOK_MAX_UNCOMPRESSED_MB = env.int("IMPORT_WORKBOOK_MAX_UNCOMPRESSED_MB", default=100)
+IMPORT_WORKBOOK_MAX_RATIO = env.int("IMPORT_WORKBOOK_MAX_RATIO", default=100)
+IMPORT_WORKBOOK_MAX_ROWS = env.int("IMPORT_WORKBOOK_MAX_ROWS", default=50_001)
+IMPORT_WORKBOOK_MAX_COLUMNS = env.int("IMPORT_WORKBOOK_MAX_COLUMNS", default=200)
+IMPORT_WORKBOOK_MAX_CELLS = env.int("IMPORT_WORKBOOK_MAX_CELLS", default=2_000_000)
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"
 
 # django-guardian: no database row for the anonymous user; the policy answers "no" for them.
@@ -379,6 +396,8 @@ if not (PII_ENCRYPTION_KEYS and PII_HASH_KEY) and not DEBUG:
 DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DISCLOSURE_REQUESTS_PER_HOUR = env.int("DISCLOSURE_REQUESTS_PER_HOUR", default=5)
 DISCLOSURE_STATUS_LOOKUPS_PER_HOUR = env.int("DISCLOSURE_STATUS_LOOKUPS_PER_HOUR", default=20)
+# Applications one kiosk (terminal key with submit_requests) may submit per hour.
+DISCLOSURE_KIOSK_REQUESTS_PER_HOUR = env.int("DISCLOSURE_KIOSK_REQUESTS_PER_HOUR", default=60)
 
 # The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
 # working days to answer a consultation (art. 32); at most that much is excluded from the reply

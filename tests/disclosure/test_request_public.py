@@ -14,6 +14,7 @@ from disclosure import request_flow as flow
 from disclosure.models import DisclosureIndexPage, DisclosureRequest
 from disclosure.request_models import Letter
 
+from ..terminals.factories import TerminalFactory
 from .factories import DisclosureRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,11 +129,16 @@ def test_status_lookups_are_rate_limited(client, world):
     assert client.post(index_url() + "status/", {"code": "YS2222222222", "phone": "1"}).status_code == 429
 
 
+def kiosk_key(world, scopes=("submit_requests",)) -> dict:
+    terminal = TerminalFactory(department=world.dept_a, scopes=list(scopes), with_key=True)
+    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
+
+
 def test_kiosk_api_accepts_the_same_application(client, world):
     url = reverse("disclosure-request-create")
     payload = application(world)
     payload.pop("agree")
-    response = client.post(url, json.dumps(payload), content_type="application/json")
+    response = client.post(url, json.dumps(payload), content_type="application/json", **kiosk_key(world))
     assert response.status_code == 201, response.content
     body = response.json()
     created = DisclosureRequest.objects.get()
@@ -151,7 +157,9 @@ def test_kiosk_api_accepts_the_same_application(client, world):
 
 def test_kiosk_api_refuses_bad_input_in_chinese_and_writes_nothing(client, world):
     payload = application(world, id_number="123", department=None)
-    response = client.post(reverse("disclosure-request-create"), json.dumps(payload), content_type="application/json")
+    response = client.post(
+        reverse("disclosure-request-create"), json.dumps(payload), content_type="application/json", **kiosk_key(world)
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "居民身份证号码不正确" in errors["id_number"][0] and errors["department"]
@@ -215,3 +223,132 @@ def test_a_date_in_a_year_not_yet_announced_is_marked_as_estimated(client, world
         index_url() + "status/", {"code": request.tracking_code, "phone": "13812345678"}
     ).content.decode()
     assert "2027年1月20日（预计）" in page
+
+
+def test_kiosk_api_refuses_anonymous_and_unscoped_callers_in_chinese(client, world):
+    url = reverse("disclosure-request-create")
+    payload = json.dumps({k: v for k, v in application(world).items() if k != "agree"})
+    anonymous = client.post(url, payload, content_type="application/json")
+    assert anonymous.status_code == 401 and "终端的接口密钥" in anonymous.json()["detail"]
+    unscoped = client.post(url, payload, content_type="application/json", **kiosk_key(world, scopes=()))
+    assert unscoped.status_code == 403 and "授权范围" in unscoped.json()["detail"]
+    revoked = client.post(url, payload, content_type="application/json", HTTP_AUTHORIZATION="Api-Key nope.nope")
+    assert revoked.status_code == 401
+    assert not DisclosureRequest.objects.exists()
+
+
+@override_settings(DISCLOSURE_KIOSK_REQUESTS_PER_HOUR=2)
+def test_kiosk_submissions_are_throttled_per_terminal_whatever_the_address(client, world):
+    cache.clear()
+    url = reverse("disclosure-request-create")
+    payload = json.dumps({k: v for k, v in application(world).items() if k != "agree"})
+    first, second = kiosk_key(world), kiosk_key(world)
+    codes = [
+        client.post(url, payload, content_type="application/json", REMOTE_ADDR=f"10.0.0.{i}", **first).status_code
+        for i in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    # Another terminal has its own allowance.
+    assert client.post(url, payload, content_type="application/json", **second).status_code == 201
+
+
+def test_a_challenge_token_answers_one_submission_only(client, world):
+    data = with_challenge(client, application(world))
+    assert client.post(index_url() + "apply/", data).status_code == 302
+    for _ in range(4):
+        replay = client.post(index_url() + "apply/", data)
+        assert replay.status_code == 200 and "验证问题已经使用过" in replay.content.decode()
+    assert DisclosureRequest.objects.count() == 1
+
+
+def test_a_wrong_answer_uses_up_the_token(client, world):
+    data = with_challenge(client, application(world), wrong=True)
+    client.post(index_url() + "apply/", data)
+    right = {**data, "challenge_answer": str(int(data["challenge_answer"]) - 1)}
+    assert "验证问题已经使用过" in client.post(index_url() + "apply/", right).content.decode()
+    assert not DisclosureRequest.objects.exists()
+
+
+@override_settings(DISCLOSURE_REQUESTS_PER_HOUR=2, PROXY_COUNT=0)
+def test_a_forged_forwarded_for_from_a_direct_client_does_not_lift_the_form_limit(client, world):
+    cache.clear()
+    codes = []
+    for i in range(4):
+        data = with_challenge(client, application(world))
+        codes.append(client.post(index_url() + "apply/", data, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code)
+    assert codes == [302, 302, 429, 429]
+
+
+@override_settings(DISCLOSURE_REQUESTS_PER_HOUR=2, PROXY_COUNT=1)
+def test_behind_one_proxy_only_the_address_the_proxy_saw_counts(client, world):
+    cache.clear()
+    codes = []
+    for i in range(3):
+        data = with_challenge(client, application(world))
+        forwarded = f"198.51.100.{i}, 192.0.2.7"  # forged left part, the proxy's entry on the right
+        codes.append(client.post(index_url() + "apply/", data, HTTP_X_FORWARDED_FOR=forwarded).status_code)
+    assert codes == [302, 302, 429]
+
+
+@pytest.mark.parametrize(
+    ("id_type", "number", "ok"),
+    [
+        ("hk_macao", "H12345678", True),
+        ("hk_macao", "M1234567890", True),
+        ("hk_macao", "X12345678", False),
+        ("hk_macao", "<script>", False),
+        ("taiwan", "12345678", True),
+        ("taiwan", "1234567", False),
+        ("passport", "E12345678", True),
+        ("passport", "AB", False),
+        ("passport", "=HYPERLINK(1)", False),
+        ("other", "USA123456789012", True),
+        ("other", "随便写写", False),
+    ],
+)
+def test_non_resident_id_numbers_are_checked_by_type(client, world, id_type, number, ok):
+    data = with_challenge(client, application(world, id_type=id_type, id_number=number))
+    response = client.post(index_url() + "apply/", data)
+    assert (response.status_code == 302) is ok
+    if not ok:
+        assert "证件号码不正确" in response.content.decode()
+
+
+def test_a_formula_typed_into_the_public_form_reaches_the_staff_export_as_text(client, world):
+    formula = '=HYPERLINK("http://x","y")'
+    data = with_challenge(client, application(world, name=formula, address="+1 示范市"))
+    assert client.post(index_url() + "apply/", data).status_code == 302
+    client.force_login(world.users["disclosure"])
+    export = client.get(reverse("disclosure_requests"), {"export": "csv"}).content.decode("utf-8-sig")
+    import csv
+    import io
+
+    row = list(csv.reader(io.StringIO(export)))[1]
+    assert "'" + formula in row
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("材料.pdf", b"<html><body><script>alert(1)</script></body></html>", "不符"),
+        ("shell.php.pdf", b"%PDF-1.4\n%%EOF\n", "可执行"),
+    ],
+)
+def test_an_attachment_is_typed_by_content_on_the_public_form(client, world, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = with_challenge(client, application(world))
+    response = client.post(index_url() + "apply/", {**data, "attachment": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_an_accepted_attachment_is_stored_under_a_generated_name(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = with_challenge(client, application(world))
+    upload = SimpleUploadedFile("../../我的身份证.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(index_url() + "apply/", {**data, "attachment": upload}).status_code == 302
+    stored = DisclosureRequest.objects.get().attachment.name
+    assert "身份证" not in stored and ".." not in stored and stored.endswith(".pdf")

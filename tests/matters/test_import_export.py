@@ -196,6 +196,19 @@ def test_cross_department_rows_are_refused_and_nothing_is_written(client, world)
     assert snapshot() == before
 
 
+def test_the_preview_does_not_name_the_owner_of_another_departments_unpublished_code(client, world):
+    client.force_login(world.users["owner"])
+    hidden = world.matters["other_draft"]
+    row = new_row(world.dept_a, 1)
+    row["实施编码"] = hidden.implementation_code
+    preview = upload(client, workbook([row]))
+    [planned] = preview.context["plan"].rows
+    assert planned.action == "error"
+    assert any("事项编码已被占用或无权修改" in str(e) for e in planned.errors)
+    page = preview.content.decode()
+    assert "乙局" not in page and hidden.department.name not in page and hidden.name not in page
+
+
 @pytest.mark.parametrize(
     ("cells", "column", "message"),
     [
@@ -505,3 +518,44 @@ def test_imported_matters_are_like_ones_made_in_the_admin(client, world):
     assert client.get(edit).status_code in (302, 403, 404)
     # The public catalog shows the published one at once.
     assert "导入的事项61" in client.get("/matters/").content.decode()
+
+
+def test_a_workbook_inflating_past_the_limit_is_refused_before_it_is_opened(client, world, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            zeros = b"\0" * (1024 * 1024)
+            for _ in range(200):  # 200 MB of zeros, a few hundred KB compressed
+                member.write(zeros)
+    content = path.read_bytes()
+    assert len(content) < 2 * 1024 * 1024
+    client.force_login(world.users["owner"])
+    before = snapshot()
+    response = upload(client, content)
+    assert "工作簿过大：解压后超过100MB" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_sheet_declaring_16384_columns_is_refused(client, world):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "事项"
+    sheet.append(MATTER_HEADERS)
+    for row in range(2, 41):
+        sheet.cell(row=row, column=16384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(world.users["owner"])
+    response = upload(client, out.getvalue())
+    assert "工作表“事项”超过" in response.content.decode()
+
+
+def test_a_workbook_with_too_many_cells_is_refused(client, world, settings):
+    settings.IMPORT_WORKBOOK_MAX_CELLS = 50
+    client.force_login(world.users["owner"])
+    rows = [new_row(world.dept_a, i) for i in range(1, 4)]
+    response = upload(client, workbook(rows))
+    assert "工作表“事项”超过" in response.content.decode()
