@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from permissions import views as page_visibility
+
 urlpatterns = [
+    # Wagtail's page types report names the last edited page of every type, drafts of every
+    # department included; this one names only pages the user may see (docs/security-admin.md).
+    path(
+        "admin/reports/page-types-usage/",
+        never_cache(require_admin_access(page_visibility.page_types_usage_view)),
+    ),
+    path(
+        "admin/reports/page-types-usage/results/",
+        never_cache(require_admin_access(page_visibility.page_types_usage_results_view)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
