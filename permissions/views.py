@@ -20,6 +20,7 @@ from wagtail.admin.views.pages.bulk_actions import (
     UnpublishBulkAction,
 )
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.admin.viewsets.pages import page_viewset_registry
 from wagtail.models import Page
 
 from .policy import pages_user_may_see, user_may_see_page
@@ -132,3 +133,24 @@ class VisiblePageTypesUsageReportView(PageTypesUsageReportView):
 
 page_types_usage_view = VisiblePageTypesUsageReportView.as_view()
 page_types_usage_results_view = VisiblePageTypesUsageReportView.as_view(results_only=True)
+
+
+def _explorer_of_visible_pages(view):
+    """The explorer of a page heads its listing with the page's title: only for pages one may see.
+
+    Wagtail lets anyone whose explorable root is an ancestor (the site root, for most editors)
+    open the explorer of any page below it, another department's draft included.
+    """
+
+    def explore(request, parent_page_id, *args, **kwargs):
+        if not user_may_see_page(request.user, Page(pk=parent_page_id)):
+            raise Http404("没有找到该页面。")
+        return view(request, *args, parent_page_id=parent_page_id, **kwargs)
+
+    return explore
+
+
+explore_view = _explorer_of_visible_pages(page_viewset_registry.as_view("index", parent_page_id_kwarg="parent_page_id"))
+explore_results_view = _explorer_of_visible_pages(
+    page_viewset_registry.as_view("index_results", parent_page_id_kwarg="parent_page_id")
+)

@@ -137,7 +137,15 @@ class PolicyChosenMixin:
         return policy.instances_user_may_read(self.request.user).filter(pk__in=pks)
 
 
+class PolicyChooserCreateView(chooser_views.SnippetCreateView):
+    """Creating from the chooser only when a creation form exists (else Wagtail fails on POST)."""
+
+    def can_create(self):
+        return self.get_creation_form_class() is not None and super().can_create()
+
+
 class DepartmentOwnedChooserViewSet(SnippetChooserViewSet):
+    create_view_class = PolicyChooserCreateView
     choose_view_class = type("PolicyChooseView", (PolicyChooseMixin, chooser_views.ChooseView), {})
     choose_results_view_class = type(
         "PolicyChooseResultsView", (PolicyChooseMixin, chooser_views.ChooseResultsView), {}

@@ -56,6 +56,20 @@ GUARDED = {"owner", "reviewer", "disclosure", "nodept"}
 PAGE_PARAMS = {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "pk", "id"}
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 SKIP = ("admin/failwhale/", "admin/logout/")
+# Custom views that name no model: the model their <pk> is.
+ROUTE_MODELS = (
+    ("admin/disclosure/requests/", DisclosureRequest),
+    ("admin/api-terminals/", Terminal),
+    ("admin/matters/lifecycle/", Matter),
+)
+BULK = (
+    ("wagtailcore", "page", ("publish", "unpublish", "delete", "move")),
+    ("matters", "matter", ("delete", "suspend", "resume", "cancel", "export")),
+    ("terminals", "terminal", ("delete",)),
+    ("halls", "hall", ("delete",)),
+    ("halls", "window", ("delete",)),
+    ("disclosure", "disclosurerequest", ("delete",)),
+)
 
 
 def admin_routes() -> list[tuple[str, object]]:
@@ -131,10 +145,17 @@ class World:
         names = [m.group("name") for m in PARAM.finditer(route)]
         if not names:
             return [{}]
+        if route.startswith("admin/bulk/"):
+            return [
+                {"app_label": label, "model_name": name, "action": action}
+                for label, name, actions in BULK
+                for action in actions
+            ]
         model = view_model(callback)
         if model is not None and issubclass(model, Page):
             model = None
-        kinds = ("other", "review", "pending", "own", "live")
+        model = model or next((m for part, m in ROUTE_MODELS if part in route), None)
+        kinds = ("other", "review", "pending", "own")
         sets = []
         for kind in kinds:
             values = {}
@@ -145,10 +166,10 @@ class World:
         return sets
 
     def value(self, name: str, model, kind: str) -> str:
-        if name in {"app_label"}:
-            return "wagtailcore"
-        if name in {"model_name"}:
-            return "page"
+        if name in {"app_label", "content_type_app_name", "app_name"}:
+            return "disclosure"
+        if name in {"model_name", "content_type_model_name"}:
+            return "disclosuredocumentpage"
         if name in {"action", "action_name"}:
             return "publish"
         if name in {"revision_id"} and self.revision is not None:
@@ -171,8 +192,8 @@ class World:
 
     def query(self, route: str) -> str:
         if route.startswith("admin/bulk/"):
-            pages = "&".join(f"id={p.pk}" for p in self.pages.values())
-            return f"?{pages}&id=all&childOf={section_of(self.org.dept_b).pk}"
+            ids = [p.pk for p in self.pages.values()] + [o.pk for objs in self.objects.values() for o in objs.values()]
+            return "?" + "&".join(f"id={pk}" for pk in sorted(set(ids)))
         return "?q=XYZ"
 
     def other_rows(self) -> str:
