@@ -16,6 +16,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.utils.datastructures import MultiValueDictKeyError
 from wagtail.admin.views.chooser import ExternalLinkView
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+from .choosers import CreationFormRequiredMixin
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +56,11 @@ class CheckedExternalLinkView(ExternalLinkView):
         if not (request.POST.get(f"{self.form_prefix}-url") or "").strip():
             return HttpResponseBadRequest("请填写链接地址。", content_type="text/plain; charset=utf-8")
         return super().post(request)
+
+
+class CheckedSnippetChooserCreateView(CreationFormRequiredMixin, snippet_chooser.SnippetCreateView):
+    pass
+
+
+class CheckedSnippetChooserViewSet(SnippetChooserViewSet):
+    create_view_class = CheckedSnippetChooserCreateView

@@ -30,9 +30,9 @@ from wagtail.snippets.action_menu import PublishMenuItem, UnpublishMenuItem
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_errors import CheckedSnippetChooserViewSet
 from core.forms import HistoryReasonForm
 from core.history import SimpleHistoryCompareView, SimpleHistoryRevertView, SimpleHistoryView, SimpleHistoryViewSetMixin
 
@@ -137,15 +137,7 @@ class PolicyChosenMixin:
         return policy.instances_user_may_read(self.request.user).filter(pk__in=pks)
 
 
-class PolicyChooserCreateView(chooser_views.SnippetCreateView):
-    """Creating from the chooser only when a creation form exists (else Wagtail fails on POST)."""
-
-    def can_create(self):
-        return self.get_creation_form_class() is not None and super().can_create()
-
-
-class DepartmentOwnedChooserViewSet(SnippetChooserViewSet):
-    create_view_class = PolicyChooserCreateView
+class DepartmentOwnedChooserViewSet(CheckedSnippetChooserViewSet):
     choose_view_class = type("PolicyChooseView", (PolicyChooseMixin, chooser_views.ChooseView), {})
     choose_results_view_class = type(
         "PolicyChooseResultsView", (PolicyChooseMixin, chooser_views.ChooseResultsView), {}

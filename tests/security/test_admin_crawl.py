@@ -15,7 +15,9 @@ One test per role; the URLs are looped inside so the world is built five times, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import re
 
 import pytest
@@ -213,6 +215,15 @@ class World:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+def text_of(response) -> str:
+    """The body as a reader sees it: JSON (modal choosers, the admin API) with its escapes undone."""
+    content = getattr(response, "content", b"").decode("utf-8", "replace")
+    if "json" in response.get("Content-Type", ""):
+        with contextlib.suppress(ValueError):
+            content = json.dumps(json.loads(content), ensure_ascii=False)
+    return content
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     return "/" + PARAM.sub(lambda m: values[m.group("name")], route)
 
@@ -238,7 +249,7 @@ def test_admin_crawl(client, org, role):
                 requests += 1
                 if response.status_code >= 500:
                     errors.append(f"{method.upper()} {target}: {response.status_code}")
-                content = getattr(response, "content", b"").decode("utf-8", "replace")
+                content = text_of(response)
                 leaked = [title for title in forbidden if title in content]
                 if leaked:
                     escapes.append(f"{method.upper()} {target}: {leaked}")

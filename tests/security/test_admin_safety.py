@@ -15,6 +15,7 @@ from ..disclosure.factories import DisclosureDocumentPageFactory, DisclosureRequ
 from ..halls.factories import HallFactory, WindowFactory
 from ..sitesearch.factories import SynonymFactory
 from ..terminals.factories import TerminalFactory
+from .test_admin_crawl import text_of
 
 # Spaced, so the admin search (which tokenises on spaces for Latin words) finds them by "XYZ".
 DRAFT = "他部门草稿 XYZ"
@@ -36,7 +37,7 @@ def pages(org):
 def body(client, url) -> str:
     response = client.get(url)
     assert response.status_code < 500, (url, response.status_code)
-    return response.content.decode()
+    return text_of(response)
 
 
 def hidden(text: str) -> bool:
@@ -83,7 +84,7 @@ class TestPageVisibility:
         own_section = section_of(org.dept_a)
         url = reverse("wagtailadmin_pages:move_confirm", args=[pages["draft"].pk, own_section.pk])
         response = client.get(url)
-        assert response.status_code in (403, 404) and hidden(response.content.decode())
+        assert response.status_code in (403, 404) and hidden(text_of(response))
         client.post(url)
         assert pages["draft"].get_parent().pk == pages["section_b"].pk
 
