@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 
@@ -245,7 +246,8 @@ class SimpleHistoryViewSetMixin:
     def _history_kwargs(self):
         return {
             "model": self.model,
-            "index_url_name": self.get_url_name("index"),
+            # Snippet viewsets name their listing "list", model viewsets "index".
+            "index_url_name": self.get_url_name("list" if isinstance(self, SnippetViewSet) else "index"),
             "edit_url_name": self.get_url_name("edit"),
             "history_url_name": self.get_url_name("history"),
             "compare_url_name": self.get_url_name("history_compare"),

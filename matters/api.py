@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
 from wagtail.log_actions import log
 
 from api import collections, registry, scopes
@@ -463,6 +464,39 @@ class MatterRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
             raise exceptions.NotFound(f"没有编号为 {pk} 的事项，或您无权查看。")
         self.check_object_permissions(self.request, obj)
         return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        """Editors read what they would write onto: the latest revision, with its ``revision``.
+
+        Writes go onto the latest revision (a draft while a published matter has pending
+        changes); a caller that may change the matter — a key with ``write_matters`` or
+        ``read_drafts`` acting as its department, a signed-in editor — therefore reads that
+        revision's content, its ``revision`` id and an ``ETag: "<revision>"`` to send back as
+        ``revision`` or ``If-Match``. Anyone else reads the version in force, cached as before.
+        A read-modify-write then never silently drops pending draft changes (issue 14 item 10;
+        GB/T 22239-2019 8.1.4.8 数据完整性).
+        """
+        pk = kwargs[self.lookup_field]
+        user = request.user
+        if user.is_authenticated and int(pk) <= MAX_ID:
+            matter = self.resource.queryset(request).filter(pk=pk).first()
+            if matter is not None and policy_for(Matter).user_has_permission_for_instance(user, "change", matter):
+                return self._latest_revision_response(request, matter)
+        return super().retrieve(request, *args, **kwargs)
+
+    def _latest_revision_response(self, request, matter: Matter) -> Response:
+        latest = matter.get_latest_revision_as_object()
+        latest.pk = matter.pk
+        latest.live = matter.live
+        latest.latest_revision_id = matter.latest_revision_id
+        latest.has_unpublished_changes = matter.has_unpublished_changes
+        data = dict(MatterRecordSerializer(latest, context=self.resource.serializer_context(request)).data)
+        data["revision"] = matter.latest_revision_id
+        data["has_unpublished_changes"] = matter.has_unpublished_changes
+        response = Response(data)
+        response["ETag"] = f'"{matter.latest_revision_id}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def _wants_publish(self) -> bool:
         return self.request.query_params.get("publish", "").lower() in {"1", "true", "yes"}

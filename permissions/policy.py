@@ -93,10 +93,15 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
         custom = {codename.removesuffix(f"_{opts.model_name}") for codename, _ in opts.permissions}
         return frozenset(opts.default_permissions) | frozenset(custom)
 
+    def _offers(self, action: str) -> bool:
+        """The model's own rule: an action it has no permission for (a disclosure request has no
+        "delete": requests are archived, never deleted) is refused to everyone, superusers too."""
+        return action != "delete" or "delete" in self._model_actions
+
     # ---- model-level questions -----------------------------------------------------------
     def user_has_permission(self, user, action: str) -> bool:
         """May the user take this action on at least some records (or create some)?"""
-        if not _is_active(user):
+        if not _is_active(user) or not self._offers(action):
             return False
         if self._has_global(user, action):
             return True
@@ -136,7 +141,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
 
     # ---- instance-level questions --------------------------------------------------------
     def user_has_permission_for_instance(self, user, action: str, instance: Model) -> bool:
-        if not _is_active(user):
+        if not _is_active(user) or not self._offers(action):
             return False
         if self._has_global(user, action):
             return True
@@ -150,7 +155,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
 
     def instances_user_has_any_permission_for(self, user, actions: Iterable[str]) -> QuerySet:
-        actions = list(actions)
+        actions = [action for action in actions if self._offers(action)]
         queryset = self.model._default_manager.all()
         if not _is_active(user):
             return queryset.none()
@@ -204,6 +209,57 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
             self._checker(user).prefetch_perms(instances)
 
 
+# ---- pages ---------------------------------------------------------------------------------
+
+# Wagtail page actions that make someone an editor or reviewer of a page ("change" includes the
+# pages a user may add and owns, as Wagtail's page policy answers it).
+PAGE_MANAGE_ACTIONS = ("change", "publish")
+
+
+def _public_pages_q() -> Q:
+    """Live pages with no view restriction on themselves or an ancestor."""
+    from wagtail.models import PageViewRestriction
+
+    q = Q(live=True)
+    for path in PageViewRestriction.objects.values_list("page__path", flat=True):
+        q &= ~Q(path__startswith=path)
+    return q
+
+
+def pages_user_may_see(user, pages: QuerySet) -> QuerySet:
+    """Narrow ``pages`` to those the admin may show this user (titles included).
+
+    The one rule for pages (issue 14 item 8; GB/T 22239-2019 8.1.4.2 访问控制: least privilege):
+    a page is shown when it is live and public, or when the user may edit or review it — a
+    Wagtail page permission ("change" or "publish") on it or an ancestor, or a workflow task on
+    it that the user may act on now. Another department's unpublished, restricted and in-review
+    pages are therefore never listed, searched, chosen or confirmed by title for anyone else.
+    """
+    public = _public_pages_q()
+    if not _is_active(user):
+        return pages.filter(public)
+    if user.is_superuser:
+        return pages
+    from wagtail.models import Page, TaskState
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    managed = PagePermissionPolicy(Page).instances_user_has_any_permission_for(user, PAGE_MANAGE_ACTIONS)
+    reviewable = {
+        int(object_id)
+        for object_id in TaskState.objects.reviewable_by(user)
+        .filter(status=TaskState.STATUS_IN_PROGRESS)
+        .values_list("workflow_state__object_id", flat=True)
+        if str(object_id).isdigit()
+    }
+    return pages.filter(public | Q(pk__in=managed.values("pk")) | Q(pk__in=reviewable))
+
+
+def user_may_see_page(user, page) -> bool:
+    from wagtail.models import Page
+
+    return pages_user_may_see(user, Page.objects.filter(pk=page.pk)).exists()
+
+
 def policy_for(model: type[Model]) -> DepartmentPermissionPolicy:
     """The policy registered for an owned model."""
     policy = policy_registry.get_by_type(model, fallback=False)
@@ -232,6 +288,8 @@ __all__ = [
     "department_roles",
     "forget_cached_permissions",
     "owned_models",
+    "pages_user_may_see",
     "policy_for",
     "register_owned_model",
+    "user_may_see_page",
 ]

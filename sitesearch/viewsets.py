@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_errors import CheckedSnippetChooserViewSet
 from core.forms import HistoryReasonForm
 from core.history import SimpleHistoryViewSetMixin
 
@@ -18,6 +19,7 @@ class SynonymForm(HistoryReasonForm):
 
 class SynonymViewSet(SimpleHistoryViewSetMixin, SnippetViewSet):
     model = Synonym
+    chooser_viewset_class = CheckedSnippetChooserViewSet
     icon = "search"
     menu_label = "搜索同义词"
     menu_name = "search-synonyms"

@@ -17,4 +17,10 @@ class TerminalsConfig(AppConfig):
         register_owned_model(Terminal)
         register_owned_model(Feed)
 
+        from django.db.models.signals import pre_delete
+
+        from .service import retire_on_delete
+
+        pre_delete.connect(retire_on_delete, sender=Terminal, dispatch_uid="terminals-retire-service-user")
+
         from . import schema  # noqa: F401  (documents the Api-Key scheme)

@@ -175,9 +175,7 @@ class TerminalEditView(PolicyGuardMixin, generic.EditView):
 
 class TerminalDeleteView(PolicyDeleteView):
     protected_message = "不能删除“{object}”。可以改为停用，停用后其密钥立即失效。"
-
-    def prepare_delete(self) -> None:
-        terminals.retire_service_user(self.object)
+    # Its service user is retired by the terminal's pre_delete signal (terminals.service).
 
 
 class _KeyActionView(View):

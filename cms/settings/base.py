@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Personal data no key decrypts: 503 with a message in Chinese, not a traceback (core/pii.py).
     "core.middleware.UndecryptableDataMiddleware",
+    # Admin requests missing a field or naming no row: 400/404 with a message (core/admin_errors.py).
+    "core.admin_errors.AdminBadRequestMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

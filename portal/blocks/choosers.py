@@ -19,6 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from core.choosers import CheckedChooserCreateView
 from permissions.models import Department, DepartmentLevel
 
 # ---- departments -----------------------------------------------------------------------------
@@ -74,6 +75,7 @@ class DepartmentChooserViewSet(ChooserViewSet):
     register_widget = False
     choose_view_class = DepartmentChooseView
     choose_results_view_class = DepartmentChooseResultsView
+    create_view_class = CheckedChooserCreateView  # no creation form: "create" is refused, not a 500
 
     def get_object_list(self):
         return Department.objects.active().order_by("sort_order", "name")
