@@ -226,6 +226,9 @@ except SearchConfigError as error:
 WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "pdf", "rtf", "txt", "xls", "xlsx", "zip", "ofd"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"
+# No Gravatar: staff avatars would be fetched from www.gravatar.com with a hash of their e-mail address
+# (personal data sent abroad; refused by the admin's Content-Security-Policy anyway). Wagtail's default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # django-guardian: no database row for the anonymous user; the policy answers "no" for them.
 ANONYMOUS_USER_NAME = None

@@ -255,3 +255,10 @@ def test_check_deploy_fails_when_hsts_is_switched_off(tmp_path):
     run = run_deploy_check(tmp_path, SECURE_HSTS_SECONDS="0")
     assert run.returncode != 0
     assert "security.W004" in run.stdout + run.stderr
+
+
+@pytest.mark.django_db
+def test_admin_pages_load_no_avatar_from_gravatar(client, world):
+    """Staff e-mail hashes are not sent to www.gravatar.com (the admin's img-src refuses it too)."""
+    client.force_login(world.users["sysadmin"])
+    assert "gravatar.com" not in client.get(reverse("wagtailadmin_home")).content.decode()
