@@ -110,3 +110,7 @@ bench-api: install ## Load-test the JSON API with wrk on SQLite and PostgreSQL (
 .PHONY: clean
 clean: ## Remove the virtualenv, local data, node_modules and test artefacts
 	rm -rf $(VENV) var node_modules test-artifacts
+
+.PHONY: audit
+audit: install-dev ## Known vulnerabilities in the pinned requirements (pip-audit; fails on any)
+	$(BIN)/python .ci/pip-audit

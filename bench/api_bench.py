@@ -94,9 +94,9 @@ def as_root(*cmd: str) -> list[str]:
 
 def apt_install(package: str) -> None:
     print(f"== installing {package} from Debian's packages")
-    subprocess.run(as_root("apt-get", "update", "-qq"), check=True)  # noqa: S603
+    subprocess.run(as_root("apt-get", "update", "-qq"), check=True)  # noqa: S603 (fixed apt-get arguments)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(as_root("apt-get", "install", "-y", "-qq", package), check=True, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    subprocess.run(as_root("apt-get", "install", "-y", "-qq", package), check=True, env=env, stdout=subprocess.DEVNULL)  # noqa: S603 (fixed apt-get arguments)
 
 
 def free_port() -> int:
@@ -111,8 +111,8 @@ def start_postgres() -> str:
         apt_install("postgresql")
     pgbin = max(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     run_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if run_pg and subprocess.run(["id", "postgres"], capture_output=True, check=False).returncode:  # noqa: S607
-        subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)  # noqa: S607
+    if run_pg and subprocess.run(["id", "postgres"], capture_output=True, check=False).returncode:  # noqa: S607 (system tool on PATH, benchmark machine)
+        subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)  # noqa: S607 (system tool on PATH, benchmark machine)
     root = tempfile.mkdtemp(prefix="cms-pg-")
     os.chmod(root, 0o755)  # noqa: S103 (the unprivileged server user must enter it)
     if run_pg:
@@ -120,7 +120,7 @@ def start_postgres() -> str:
     data, port = f"{root}/data", free_port()
 
     def pg(*cmd: str, check: bool = True) -> None:
-        subprocess.run([*run_pg, *cmd], cwd=root, check=check, capture_output=True)  # noqa: S603
+        subprocess.run([*run_pg, *cmd], cwd=root, check=check, capture_output=True)  # noqa: S603 (PostgreSQL tools with fixed arguments)
 
     def stop() -> None:
         pg(f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
@@ -150,7 +150,7 @@ def start_gunicorn(port: int, args: argparse.Namespace, prewarm: list[str]) -> s
         (args.tmp / "prewarm.txt").write_text("\n".join(prewarm))
         env["BENCH_PREWARM"] = str(args.tmp / "prewarm.txt")
         print(f"== gunicorn: warming the record cache with {len(prewarm)} pages before forking", flush=True)
-    proc = subprocess.Popen([*cmd, "--preload"], env=env, start_new_session=True)  # noqa: S603
+    proc = subprocess.Popen([*cmd, "--preload"], env=env, start_new_session=True)  # noqa: S603 (our own gunicorn command line)
     atexit.register(stop_process, proc)
     deadline = time.monotonic() + 60 + 10 * len(prewarm)
     while time.monotonic() < deadline:
@@ -209,7 +209,7 @@ def run_wrk(port: int, scenario: Scenario, headers: dict[str, str], args: argpar
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     cmd.append(f"http://127.0.0.1:{port}{scenario.paths[0]}")
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603 (our own command line)
     units = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
     def latency(percent: str) -> float:

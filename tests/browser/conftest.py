@@ -126,6 +126,7 @@ def viewport() -> str:
 def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh context (own cookies and storage); screenshots of each on failure."""
     opened: list[tuple[BrowserContext, Page]] = []
+    csp_violations: list[str] = []
 
     def open_page(viewport: str = "desktop") -> Page:
         context = browser.new_context(
@@ -136,6 +137,8 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
         if TRACE:
             context.tracing.start(screenshots=True, snapshots=True)
         page = context.new_page()
+        # Chromium logs every Content-Security-Policy violation as a console error: none may occur.
+        page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text))
         opened.append((context, page))
         return page
 
@@ -154,6 +157,8 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
             (ARTIFACTS / "traces").mkdir(parents=True, exist_ok=True)
             context.tracing.stop(path=ARTIFACTS / "traces" / f"{name}{suffix}.zip")
         context.close()
+    if csp_violations and not failed:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False)
 
 
 @pytest.fixture

@@ -3,7 +3,10 @@ the header search and the elderly-mode toggle."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction, Site
@@ -210,10 +213,12 @@ def test_header_search_and_elderly_toggle_follow_the_contract(client, world):
     assert doc.find("label", for_="site-search-q").text == "站内搜索"
     toggle = doc.find("button", id="elderly-toggle")
     assert toggle.text == "长者模式" and toggle.attrs["type"] == "button" and toggle.attrs["aria-pressed"] == "false"
-    # Applied before first paint: the inline script in <head> reads the stored choice.
+    # Applied before first paint: a blocking script file in <head> (no inline script: the CSP) reads the choice.
     head = html[: html.index("</head>")]
-    assert 'localStorage.getItem("portal-elderly")' in head and 'c.add("elderly")' in head
-    assert html.index("portal-elderly") < html.index('rel="stylesheet"')
+    early = '<script src="/static/theme/early.js"></script>'
+    assert early in head and html.index(early) < html.index('rel="stylesheet"')
+    source = (Path(settings.BASE_DIR) / "theme/static/theme/early.js").read_text(encoding="utf-8")
+    assert 'localStorage.getItem("portal-elderly")' in source and 'c.add("elderly")' in source
 
 
 def test_search_box_keeps_the_query_only_on_the_search_page(client, world):

@@ -1,7 +1,8 @@
 /* Portal behaviour, no framework. Everything works without it (menus are <details>, the
    mobile menu is shown when scripts are off); this only adds what needs a script:
    - elderly mode (长者模式) remembered in localStorage["portal-elderly"] = "1" | "0"
-     (the inline script in <head> applies it before first paint);
+     (theme/early.js, loaded blocking in <head>, applies it before first paint);
+   - print buttons (data-print; no inline onclick, which the Content-Security-Policy refuses);
    - the mobile menu button (aria-expanded);
    - one open sub-menu at a time, closed by Escape or a click elsewhere;
    - folded sections (<details>) unfolded for printing. */
@@ -53,6 +54,10 @@
   });
   document.addEventListener("click", function (event) {
     menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+  });
+
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
 
   var unfolded = [];
