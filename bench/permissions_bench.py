@@ -48,7 +48,7 @@ def main() -> None:
     from permissions.demo_data import credit_code
     from permissions.grants import sync_model_grants
     from permissions.models import Department
-    from tests.conftest import make_user
+    from tests.factories import UserFactory
 
     t = time.perf_counter()
     city = Department.objects.create(
@@ -119,10 +119,8 @@ def main() -> None:
     measure("grants rebuild, nothing to do", lambda: f"+{sync_model_grants(Matter).grants_added} grants")
     print(f"grant rows                      {MatterGroupObjectPermission.objects.count():7d}")
 
-    owner = make_user("bench_owner", department=departments[1], role="owner")
-    admin = make_user("bench_admin")
-    admin.is_superuser = True
-    admin.save()
+    owner = UserFactory(username="bench_owner", owner_of=departments[1])
+    admin = UserFactory(username="bench_admin", superuser=True)
     listing = reverse(Matter.snippet_viewset.get_url_name("list"))
 
     for label, user in (("admin list, department editor", owner), ("admin list, superuser", admin)):

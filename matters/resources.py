@@ -385,7 +385,19 @@ STATUS_WIDGET = ChoiceWidget(
 )
 
 
-class MatterResource(resources.Resource):
+class SheetResource(resources.Resource):
+    """One sheet of the catalog workbook: columns in declaration order, all or nothing per import."""
+
+    class Meta:
+        use_transactions = True
+        rollback_on_validation_errors = True
+        use_bulk = False
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+
+class MatterResource(SheetResource):
     """Sheet 事项: the minimum columns of domain.md §1.3, the elements the standardisation
     rules need (权力来源, 办理形式, 必须现场办理原因说明, 审批结果类型) and the other single-valued
     elements a 实施清单 carries (时限说明, 网上办理地址, 预约/快递/自助/进驻大厅, 通办范围, 权利义务,
@@ -439,11 +451,6 @@ class MatterResource(resources.Resource):
     intermediary_content = _field("intermediary_content", "中介服务内容", TextWidget())
     status = _field("status", "事项状态", STATUS_WIDGET)
 
-    class Meta:
-        use_transactions = True
-        rollback_on_validation_errors = True
-        use_bulk = False
-
     #: Columns an import must have; the others may be left out (then they are not changed).
     REQUIRED = (CODE, "事项名称", "事项类型", "实施主体编码")
 
@@ -454,11 +461,8 @@ class MatterResource(resources.Resource):
             if isinstance(field.widget, TermWidget):
                 field.widget.reset(resolver)
 
-    def get_export_order(self):
-        return tuple(self.fields)
 
-
-class MaterialResource(resources.Resource):
+class MaterialResource(SheetResource):
     """Sheet 申请材料, one row per material, linked to its matter by 实施编码."""
 
     implementation_code = _field("implementation_code", CODE, TextWidget(50, code=True))
@@ -477,18 +481,10 @@ class MaterialResource(resources.Resource):
     exempt = _field("exempt", "免提交", YesNoWidget())
     fill_instructions = _field("fill_instructions", "填报须知", TextWidget())
 
-    class Meta:
-        use_transactions = True
-        rollback_on_validation_errors = True
-        use_bulk = False
-
     REQUIRED = (CODE, "材料名称")
 
-    def get_export_order(self):
-        return tuple(self.fields)
 
-
-class StepResource(resources.Resource):
+class StepResource(SheetResource):
     """Sheet 办理环节, one row per step, in order, linked to its matter by 实施编码."""
 
     implementation_code = _field("implementation_code", CODE, TextWidget(50, code=True))
@@ -499,33 +495,17 @@ class StepResource(resources.Resource):
     criteria = _field("criteria", "审查标准", TextWidget())
     special_procedure = _field("special_procedure", "有特别程序", YesNoWidget())
 
-    class Meta:
-        use_transactions = True
-        rollback_on_validation_errors = True
-        use_bulk = False
-
     REQUIRED = (CODE, "环节名称")
 
-    def get_export_order(self):
-        return tuple(self.fields)
 
-
-class FAQResource(resources.Resource):
+class FAQResource(SheetResource):
     """Sheet 常见问题, one row per question, in order, linked to its matter by 实施编码."""
 
     implementation_code = _field("implementation_code", CODE, TextWidget(50, code=True))
     question = _field("question", "问题", TextWidget(300, required=True))
     answer = _field("answer", "解答", TextWidget(required=True))
 
-    class Meta:
-        use_transactions = True
-        rollback_on_validation_errors = True
-        use_bulk = False
-
     REQUIRED = (CODE, "问题", "解答")
-
-    def get_export_order(self):
-        return tuple(self.fields)
 
 
 def canonical(field: fields.Field, value) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import factory
 from django.urls import reverse
 
 from matters.models import Material, Matter
@@ -72,3 +73,13 @@ def publish_change(matter: Matter, **fields) -> Matter:
 def with_materials(matter: Matter, count: int) -> Matter:
     """Publish the matter with ``count`` distinct materials."""
     return publish_change(matter, materials=[Material(name=f"材料{i:02d}", source="applicant") for i in range(count)])
+
+
+def many_to_many(field: str) -> factory.PostGeneration:
+    """Post-generation for a factory: ``Factory(field=[...])`` sets that many-to-many once created."""
+
+    def set_related(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(set_related)

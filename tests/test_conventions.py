@@ -2,6 +2,7 @@
 
 - Every model and field speaks Chinese in the admin; the admin is in Chinese.
 - ``wagtail_hooks.py`` only registers: no classes, no functions of its own.
+- A benchmark script imports only names that exist.
 - Names say what a module is: no two classes of the same name in one app, no private name
   (``_x``) imported from another module.
 """
@@ -117,3 +118,20 @@ def test_no_private_name_is_imported_from_another_module(label):
                 if private:
                     offending.append(f"{path.relative_to(BASE_DIR)}: from {node.module} import {', '.join(private)}")
     assert not offending
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (BASE_DIR / "bench").glob("*.py")))
+def test_bench_scripts_import_what_exists(script):
+    """A benchmark runs outside the suite; a name it imports that a refactor moved must fail here, not there."""
+    import importlib
+
+    tree = ast.parse((BASE_DIR / "bench" / script).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            root = node.module.split(".")[0]
+            if root in PROJECT_APPS or root in {"tests", "bench"}:
+                module = importlib.import_module(node.module)
+                for alias in (a for a in node.names if a.name != "*"):
+                    assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), (
+                        f"bench/{script} imports {alias.name} from {node.module}, which has no such name"
+                    )

@@ -19,6 +19,7 @@ import factory
 from django.utils import timezone
 
 from halls.models import Hall, HallLevel, Notice, NoticeLevel, Window, WindowKind
+from tests.helpers import many_to_many
 
 from ..permissions.factories import DepartmentFactory
 
@@ -56,15 +57,8 @@ class WindowFactory(factory.django.DjangoModelFactory):
         comprehensive = factory.Trait(kind=WindowKind.COMPREHENSIVE)
         closed = factory.Trait(is_open=False, closed_reason="系统升级，暂停服务半天")
 
-    @factory.post_generation
-    def matters(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.matters.set(extracted)
-
-    @factory.post_generation
-    def departments(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.departments.set(extracted)
+    matters = many_to_many("matters")
+    departments = many_to_many("departments")
 
 
 def _days_from_now(days: int) -> datetime.datetime:
@@ -93,7 +87,4 @@ class NoticeFactory(factory.django.DjangoModelFactory):
         future = factory.Trait(starts_days_ago=-30, days_left=40)
         withdrawn = factory.Trait(is_active=False)
 
-    @factory.post_generation
-    def halls(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.halls.set(extracted)
+    halls = many_to_many("halls")

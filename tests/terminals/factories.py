@@ -19,6 +19,7 @@ from api.scopes import READ_DRAFTS
 from matters.api import WRITE_MATTERS
 from terminals.models import Feed, FeedSource, Terminal, TerminalKind
 from terminals.service import issue_key, sync_service_user
+from tests.helpers import many_to_many
 
 from ..permissions.factories import DepartmentFactory
 
@@ -67,27 +68,8 @@ class FeedFactory(factory.django.DjangoModelFactory):
     class Params:
         inactive = factory.Trait(is_active=False)
 
-    @factory.post_generation
-    def departments(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.departments.set(extracted)
-
-    @factory.post_generation
-    def halls(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.halls.set(extracted)
-
-    @factory.post_generation
-    def terms(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.terms.set(extracted)
-
-    @factory.post_generation
-    def matter_types(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.matter_types.set(extracted)
-
-    @factory.post_generation
-    def classifications(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.classifications.set(extracted)
+    departments = many_to_many("departments")
+    halls = many_to_many("halls")
+    terms = many_to_many("terms")
+    matter_types = many_to_many("matter_types")
+    classifications = many_to_many("classifications")
