@@ -14,6 +14,8 @@ import secrets
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import demo
+
 from . import factors
 
 DEMO_DEVICE_NAME = "演示身份验证器"
@@ -44,3 +46,10 @@ def ensure_demo_factors(users) -> list[str]:
         f"  在手机身份验证器中手动添加（基于时间）：{secret}",
         "  或使用本次生成的备用验证码（每个账号各可用一次）：" + "  ".join(map(factors.format_backup_code, codes)),
     ]
+
+
+@demo.register("accounts", "双因素认证", order=11)
+def load(context: demo.DemoContext) -> dict[str, int]:
+    """After the accounts (permissions, order 10): only the demo's own accounts, never others."""
+    context.notes += ensure_demo_factors(context.users)
+    return {"身份验证器": TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME).count()}

@@ -83,6 +83,14 @@ def on_second_factor_reset(sender, user, actor=None, request=None, **kwargs) -> 
     record(kinds.SECOND_FACTOR_RESET, request=request, user=actor, obj=user)
 
 
+def on_membership_changed(sender, membership, action: str, previous_user_id=None, **kwargs) -> None:
+    """Who was given, moved or removed from which department role (ids only, no names)."""
+    detail = {"action": action, "user_id": membership.user_id, "department_id": membership.department_id}
+    if previous_user_id is not None:
+        detail["previous_user_id"] = previous_user_id
+    record(kinds.MEMBERSHIP_CHANGED, obj=membership, role=membership.role, **detail)
+
+
 def _device_kind(device) -> str:
     """``totp`` or ``static`` (backup codes): the kind of factor, never its secret or name."""
     return type(device).__name__.removesuffix("Device").lower() if device is not None else ""
@@ -245,6 +253,7 @@ def connect() -> None:
     from wagtail.signals import page_published, page_unpublished, published, unpublished
 
     from accounts import signals as factor_signals
+    from permissions import signals as permission_signals
 
     user_model = get_user_model()
     user_logged_in.connect(on_logged_in, dispatch_uid="audit-login")
@@ -255,6 +264,7 @@ def connect() -> None:
     factor_signals.second_factor_verified.connect(on_second_factor_verified, dispatch_uid="audit-2fa-verified")
     factor_signals.second_factor_failed.connect(on_second_factor_failed, dispatch_uid="audit-2fa-failed")
     factor_signals.second_factor_reset.connect(on_second_factor_reset, dispatch_uid="audit-2fa-reset")
+    permission_signals.membership_changed.connect(on_membership_changed, dispatch_uid="audit-membership")
     pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="audit-user-pre")
     post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="audit-user-post")
     post_delete.connect(on_user_deleted, sender=user_model, dispatch_uid="audit-user-deleted")

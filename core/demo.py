@@ -30,6 +30,7 @@ class DemoContext:
 
     departments: dict[str, Any] = field(default_factory=dict)
     admin: Any = None
+    users: list[Any] = field(default_factory=list)  # the demo's sign-in accounts (for their second factor)
     notes: list[str] = field(default_factory=list)  # printed after the summary (accounts, keys)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from accounts.demo import ensure_demo_factors
 from core import demo
 
 from . import demo_data
@@ -21,9 +20,9 @@ def load(context: demo.DemoContext) -> dict[str, int]:
     created = _users(context.departments)
     context.admin = get_user_model().objects.get(username="admin")
     context.notes += _accounts()
-    # Sign-in needs a second factor (accounts): the demo prints one secret and backup codes.
+    # Sign-in needs a second factor: the accounts loader gives these accounts the demo's one.
     usernames = [spec.username for spec in demo_data.USERS]
-    context.notes += ensure_demo_factors(get_user_model().objects.filter(username__in=usernames))
+    context.users = list(get_user_model().objects.filter(username__in=usernames))
     return {"部门": Department.objects.count(), "账号": get_user_model().objects.count(), "新增账号": created}
 
 

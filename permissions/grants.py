@@ -27,8 +27,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from guardian.utils import get_group_obj_perms_model
 
-import audit
-
+from . import signals
 from .roles import (
     GLOBAL_ROLES,
     OBJECT_ACTIONS,
@@ -41,7 +40,6 @@ from .roles import (
 logger = logging.getLogger(__name__)
 
 # GB/T 22239-2019 8.1.4.3 a): changes of who holds which department role are security events.
-MEMBERSHIP_CHANGED = audit.register_kind("membership_changed", "部门角色变更")
 
 
 @dataclass
@@ -571,16 +569,15 @@ def on_membership_pre_save(sender, instance, raw=False, **kwargs) -> None:
         instance._previous_user_id = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
 
 
-def on_membership_audited(sender, instance, raw=False, created=None, **kwargs) -> None:
-    """Record who was given, moved or removed from which department role (the audit log)."""
+def on_membership_announced(sender, instance, raw=False, created=None, **kwargs) -> None:
+    """Tell who listens (the audit log) who was given, moved or removed from which department role."""
     if raw:
         return
     action = "remove" if created is None else ("add" if created else "change")
-    detail = {"action": action, "user_id": instance.user_id, "department_id": instance.department_id}
     previous = getattr(instance, "_previous_user_id", None)
-    if action == "change" and previous not in (None, instance.user_id):
-        detail["previous_user_id"] = previous
-    audit.record(MEMBERSHIP_CHANGED, obj=instance, role=instance.role, **detail)
+    if action != "change" or previous == instance.user_id:
+        previous = None
+    signals.membership_changed.send(sender=sender, membership=instance, action=action, previous_user_id=previous)
 
 
 def on_membership_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -623,5 +620,5 @@ def connect_signals() -> None:
     pre_save.connect(on_membership_pre_save, sender=Membership, dispatch_uid="grants-membership-pre")
     post_save.connect(on_membership_changed, sender=Membership, dispatch_uid="grants-membership-save")
     post_delete.connect(on_membership_changed, sender=Membership, dispatch_uid="grants-membership-delete")
-    post_save.connect(on_membership_audited, sender=Membership, dispatch_uid="grants-membership-audit-save")
-    post_delete.connect(on_membership_audited, sender=Membership, dispatch_uid="grants-membership-audit-delete")
+    post_save.connect(on_membership_announced, sender=Membership, dispatch_uid="grants-membership-announce-save")
+    post_delete.connect(on_membership_announced, sender=Membership, dispatch_uid="grants-membership-announce-delete")
