@@ -1,6 +1,6 @@
 """Who may read the audit log: auditors only; nobody may add, change or delete a row.
 
-Separation of duties (GB/T 22239-2019 level 3, 8.1.4.2 c) 三权分立: system administration, security
+Separation of duties (GB/T 22239-2019 level 3, 8.1.4.2 d) 三权分立: system administration, security
 administration and audit are held by different people). The log is read by users holding
 ``audit.view_auditevent`` *through their groups or their own permissions* — the 审计员 role gives it.
 Superuser status alone does not: the installation's superuser is the break-glass account of the

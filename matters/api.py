@@ -474,7 +474,7 @@ class MatterRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
         revision's content, its ``revision`` id and an ``ETag: "<revision>"`` to send back as
         ``revision`` or ``If-Match``. Anyone else reads the version in force, cached as before.
         A read-modify-write then never silently drops pending draft changes (issue 14 item 10;
-        GB/T 22239-2019 8.1.4.8 数据完整性).
+        GB/T 22239-2019 8.1.4.7 数据完整性).
         """
         pk = kwargs[self.lookup_field]
         user = request.user

@@ -133,7 +133,7 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
     ),
 )
 
-# Reads the security audit log, and nothing else (GB/T 22239-2019 level 3, 8.1.4.2 c) 三权分立:
+# Reads the security audit log, and nothing else (GB/T 22239-2019 level 3, 8.1.4.2 d) 三权分立:
 # the system administrator administers, the auditor audits; neither holds the other's rights).
 # No role, this one included, can change or delete an audit row: the permission does not exist.
 AUDITOR = GlobalRole(

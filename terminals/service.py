@@ -112,7 +112,7 @@ def retire_service_user(terminal: Terminal) -> None:
 def retire_on_delete(sender, instance: Terminal, **kwargs) -> None:
     """``pre_delete`` of a terminal, however it is deleted (one, in bulk, from the shell): its service
     user is deactivated and leaves every department, so no key or session of it acts again
-    (GB/T 22239-2019 8.1.4.2 d: 及时删除或停用多余的、过期的账户)."""
+    (GB/T 22239-2019 8.1.4.2 c): 及时删除或停用多余的、过期的账户)."""
     retire_service_user(instance)
 
 
