@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 from api import collections, registry, scopes
 from api.clients import KeyScopePermission
 from api.resources import (
+    ERROR_RESPONSES,
     MAX_ID,
     ErrorSerializer,
     IdFilter,
@@ -465,6 +466,15 @@ class MatterRecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
         self.check_object_permissions(self.request, obj)
         return obj
 
+    @extend_schema(
+        summary="单个事项",
+        description="公众和终端读取在用版本；可修改该事项的部门系统或编辑读取最新版本（含 revision 和 ETag）。",
+        responses={
+            200: MatterRecordSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="没有该记录，或它已删除、撤下、尚未公开。"),
+            **ERROR_RESPONSES,
+        },
+    )
     def retrieve(self, request, *args, **kwargs):
         """Editors read what they would write onto: the latest revision, with its ``revision``.
 

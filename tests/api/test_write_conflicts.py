@@ -123,7 +123,7 @@ def _four_writers(matter, key, rounds: int, threaded: bool) -> tuple[list[str], 
     return accepted, conflicts
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_writers_twenty_five_each_lose_no_accepted_write(world, department_system):
     matter = MatterFactory(department=world.dept_a, name="并发修改事项")
     threaded = connection.vendor == "postgresql"
