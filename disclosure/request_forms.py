@@ -64,7 +64,9 @@ def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
 def new_challenge() -> tuple[str, str]:
     """(question, signed token) of a small addition."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    return f"{a} 加 {b} 等于几？", signing.dumps(a + b, salt=CHALLENGE_SALT)
+    # A nonce makes every token unique: two forms shown in the same second with the same sum
+    # would otherwise get the same token, and the second submission would count as a replay.
+    return f"{a} 加 {b} 等于几？", signing.dumps([a + b, secrets.token_hex(8)], salt=CHALLENGE_SALT)
 
 
 def consume_challenge(token: str) -> bool:
@@ -189,7 +191,8 @@ class PublicRequestForm(RequestForm):
             raise ValidationError("提交未通过校验，请刷新页面后重试。")
         token, answer = cleaned.get("challenge_token"), cleaned.get("challenge_answer")
         try:
-            expected = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+            payload = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+            expected = payload[0] if isinstance(payload, list) else payload  # tokens from before the nonce
         except signing.BadSignature:
             self.add_error("challenge_answer", "验证问题已过期，请回答新的问题。")
         else:

@@ -352,3 +352,14 @@ def test_an_accepted_attachment_is_stored_under_a_generated_name(client, world):
     assert client.post(index_url() + "apply/", {**data, "attachment": upload}).status_code == 302
     stored = DisclosureRequest.objects.get().attachment.name
     assert "身份证" not in stored and ".." not in stored and stored.endswith(".pdf")
+
+
+def test_two_forms_shown_in_the_same_second_with_the_same_question_get_different_tokens(monkeypatch):
+    """Otherwise the second visitor's answer would be refused as a replay of the first's."""
+    from disclosure import request_forms
+
+    monkeypatch.setattr(request_forms.secrets, "randbelow", lambda n: 3)
+    (question_a, token_a), (question_b, token_b) = request_forms.new_challenge(), request_forms.new_challenge()
+    assert question_a == question_b and token_a != token_b
+    assert request_forms.consume_challenge(token_a) and request_forms.consume_challenge(token_b)
+    assert not request_forms.consume_challenge(token_a)
