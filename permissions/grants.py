@@ -39,8 +39,6 @@ from .roles import (
 
 logger = logging.getLogger(__name__)
 
-# GB/T 22239-2019 8.1.4.3 a): changes of who holds which department role are security events.
-
 
 @dataclass
 class SyncReport:
@@ -570,7 +568,10 @@ def on_membership_pre_save(sender, instance, raw=False, **kwargs) -> None:
 
 
 def on_membership_announced(sender, instance, raw=False, created=None, **kwargs) -> None:
-    """Tell who listens (the audit log) who was given, moved or removed from which department role."""
+    """Tell who listens (the audit log) who was given, moved or removed from which department role.
+
+    GB/T 22239-2019 8.1.4.3 a): changes of who holds which department role are security events.
+    """
     if raw:
         return
     action = "remove" if created is None else ("add" if created else "change")
