@@ -9,7 +9,6 @@ the matching tracking code and phone number.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import time
 
@@ -20,39 +19,17 @@ from django.core.exceptions import ValidationError
 
 from core.cache import count_in_window
 from core.http import client_address
+from core.identity import PHONE, IdType, check_personal_id
 from core.pii import keyed_hash, normalise
 from core.uploads import stored_name
 from permissions.models import Department
 from permissions.validators import validate_credit_code
 
-from .request_models import ApplicantType, DisclosureRequest, IdType
+from .request_models import ApplicantType, DisclosureRequest
 from .uploads import check_request_attachment
 
 CHALLENGE_SALT = "disclosure-challenge"
 CHALLENGE_MAX_AGE = 3600
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8}(\d{1,5})?)$")
-
-
-def valid_resident_id(value: str) -> bool:
-    """GB 11643-1999: 17 digits and a check character."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == value[17]
-
-
-# Documents other than the resident ID card (after ``normalise``: no spaces or dashes, upper case).
-# 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and 8 digits (cards since 2013) or 10 (booklets);
-# 台湾居民来往大陆通行证: 8 digits (cards since 2015); passports: 5 to 17 letters and digits (ICAO 9303
-# allows up to 9 in the machine-readable zone; some issuers print longer numbers); other
-# documents (e.g. 外国人永久居留身份证, 15 characters or 18 digits): letters and digits, 5 to 20.
-ID_FORMATS = {
-    IdType.HK_MACAO: (re.compile(r"[HM]\d{8}(\d{2})?"), "港澳居民来往内地通行证号码应为H或M加8位或10位数字"),
-    IdType.TAIWAN: (re.compile(r"\d{8}"), "台湾居民来往大陆通行证号码应为8位数字"),
-    IdType.PASSPORT: (re.compile(r"[A-Z0-9]{5,17}"), "护照号码应为5至17位字母或数字"),
-    IdType.OTHER: (re.compile(r"[A-Z0-9]{5,20}"), "证件号码应为5至20位字母或数字"),
-}
 
 
 def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
@@ -154,12 +131,11 @@ class RequestForm(forms.ModelForm):
                 self.add_error("id_type", "自然人请选择身份证件，例如居民身份证。")
             if not person and id_type != IdType.CREDIT_CODE:
                 self.add_error("id_type", "法人或者其他组织请填写统一社会信用代码。")
-        if number and id_type == IdType.RESIDENT_ID and not valid_resident_id(number):
-            self.add_error("id_number", "居民身份证号码不正确，请核对（18位，最后一位可能是X）。")
-        if number and id_type in ID_FORMATS:
-            pattern, rule = ID_FORMATS[id_type]
-            if not pattern.fullmatch(number):
-                self.add_error("id_number", f"证件号码不正确：{rule}，请核对。")
+        if number and id_type:
+            try:
+                check_personal_id(id_type, number)
+            except ValidationError as error:
+                self.add_error("id_number", error)
         if number and id_type == IdType.CREDIT_CODE:
             try:
                 validate_credit_code(number)

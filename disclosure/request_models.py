@@ -23,6 +23,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.identity import IdType
 from core.pii import EncryptedTextField, is_undecryptable, keyed_hash, mask_id, mask_phone
 from permissions.models import DepartmentOwned
 
@@ -36,15 +37,6 @@ class ApplicantType(models.TextChoices):
     PUBLIC_INTEREST = "public_interest", "社会公益组织"
     LEGAL_SERVICE = "legal_service", "法律服务机构"
     OTHER_ORG = "other_org", "其他组织"
-
-
-class IdType(models.TextChoices):
-    RESIDENT_ID = "resident_id", "居民身份证"
-    PASSPORT = "passport", "护照"
-    HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
-    TAIWAN = "taiwan", "台湾居民来往大陆通行证"
-    CREDIT_CODE = "credit_code", "统一社会信用代码"
-    OTHER = "other", "其他证件"
 
 
 class DeliveryForm(models.TextChoices):
