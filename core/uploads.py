@@ -124,6 +124,13 @@ MARKUP = re.compile(
 )
 
 
+def private_storage():
+    """Where applicants' files go: the "private" storage, never served as public media."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 def _refuse(name: str, reason: str) -> ValidationError:
     return ValidationError(f"“{name}”{reason}")
 

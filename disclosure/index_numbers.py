@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .locking import retry_if_locked
+from core.locking import retry_if_locked
+
 from .models import DisclosureDocumentPage, IndexCounter
 
 logger = logging.getLogger(__name__)

@@ -24,11 +24,11 @@ from django.db import transaction
 from django.db.models import Case, DateField, F, OuterRef, Subquery, When
 from django.utils import timezone
 
+from core.locking import retry_if_locked
 from permissions.models import Department
 from workdays import service as workdays
 
 from . import clock, fees, letters
-from .locking import retry_if_locked
 from .request_models import (
     CLOCK_RUNNING,
     OPEN_STATUSES,

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from core.identity import IdType
 from core.pii import EncryptedTextField, is_undecryptable, keyed_hash, mask_id, mask_phone
+from core.uploads import private_storage
 from permissions.models import DepartmentOwned
 
 
@@ -157,13 +158,6 @@ REPLY_SUBREASONS: dict[str, list[tuple[str, str]]] = {
 }
 SUBREASON_LABELS = {key: label for rows in REPLY_SUBREASONS.values() for key, label in rows}
 SUBREASON_CHOICES = [(key, label) for rows in REPLY_SUBREASONS.values() for key, label in rows]
-
-
-def private_storage():
-    """Where applicants' attachments go: the "private" storage, never served as public media."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I

@@ -7,6 +7,7 @@ policy decides who may do what, as for every owned record.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -83,13 +84,20 @@ class Window(DepartmentOwned):
         help_text="在该窗口派驻人员的部门。",
     )
     matters = models.ManyToManyField("matters.Matter", verbose_name="可办理事项", blank=True, related_name="windows")
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="窗口工作人员",
+        blank=True,
+        related_name="hall_windows",
+        help_text="在该窗口登记、受理办件的人员（需同时属于“窗口工作人员”用户组）。",
+    )
     is_open = models.BooleanField("开放", default=True)
     closed_reason = models.CharField("暂停说明", max_length=200, blank=True, help_text="窗口暂停服务时显示给群众。")
     sort_order = models.PositiveIntegerField("排序", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
-    history = HistoricalRecords(verbose_name="窗口历史", m2m_fields=[departments])
+    history = HistoricalRecords(verbose_name="窗口历史", m2m_fields=[departments, staff])
 
     class Meta:
         verbose_name = "窗口"

@@ -268,14 +268,18 @@ def policy_for(model: type[Model]) -> DepartmentPermissionPolicy:
     return policy
 
 
-def register_owned_model(model: type[Model]) -> DepartmentPermissionPolicy:
+def register_owned_model(
+    model: type[Model], policy_class: type[DepartmentPermissionPolicy] = DepartmentPermissionPolicy
+) -> DepartmentPermissionPolicy:
     """Register the policy for an owned model and connect its grant bookkeeping.
 
-    Call from the owning app's ``AppConfig.ready()``, before Wagtail looks the policy up.
+    Call from the owning app's ``AppConfig.ready()``, before Wagtail looks the policy up. A
+    domain whose records are also reached by people outside the owner department (the window
+    staff who took a case in) passes a subclass that widens, never narrows, the rule.
     """
     from . import grants
 
-    policy = DepartmentPermissionPolicy(model)
+    policy = policy_class(model)
     register_permission_policy(model, policy)
     if model not in owned_models:
         owned_models.append(model)

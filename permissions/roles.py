@@ -117,6 +117,7 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
         "disclosure",
         "cms",
         "halls",
+        "cases",
         "api",
         "terminals",
         "workdays",
@@ -145,7 +146,27 @@ AUDITOR = GlobalRole(
     ),
 )
 
-GLOBAL_ROLES: tuple[GlobalRole, ...] = (DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR, AUDITOR)
+# Staff of a hall's windows (窗口工作人员): they register walk-in cases at the windows they are posted
+# to (halls.Window.staff) and act on the cases taken in there, for whichever department handles
+# them; the cases policy answers that from the posting. The group gives access to the admin only.
+WINDOW_STAFF = GlobalRole(key="window_staff", name="窗口工作人员", permissions=("wagtailadmin.access_admin",))
+
+# 效能监察员: electronic supervision of every department's cases (国办发〔2019〕51号 on 好差评 and the
+# 电子监察 of the efficiency plans): reads all cases (applicants' numbers masked), issues 督办, reads rates.
+SUPERVISOR = GlobalRole(
+    key="supervisor",
+    name="效能监察员",
+    permissions=(
+        "wagtailadmin.access_admin",
+        "cases.view_case",
+        "cases.supervise_case",
+        "cases.add_supervisionorder",
+        "cases.change_supervisionorder",
+        "cases.view_supervisionorder",
+    ),
+)
+
+GLOBAL_ROLES: tuple[GlobalRole, ...] = (DISCLOSURE_EDITOR, SYSTEM_ADMINISTRATOR, AUDITOR, WINDOW_STAFF, SUPERVISOR)
 
 
 def department_group_name(department_short_name: str, credit_code: str, role: str) -> str:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "theme",
     # domains
     "terminals",
+    "cases",
     "guides",
     "halls",
     "disclosure",
@@ -484,6 +485,15 @@ DISCLOSURE_REQUESTS_PER_HOUR = env.int("DISCLOSURE_REQUESTS_PER_HOUR", default=5
 DISCLOSURE_STATUS_LOOKUPS_PER_HOUR = env.int("DISCLOSURE_STATUS_LOOKUPS_PER_HOUR", default=20)
 # Applications one kiosk (terminal key with submit_requests) may submit per hour.
 DISCLOSURE_KIOSK_REQUESTS_PER_HOUR = env.int("DISCLOSURE_KIOSK_REQUESTS_PER_HOUR", default=60)
+
+# Cases (办件, docs/cases.md): the 电子监察 yellow light (working days left), the progress lookup's
+# tries per client address and hour, hall-system pushes per key and minute, online uploads'
+# size, and the SMS gateway (a dotted path to a ``cases.notify.SmsGateway``; empty: none).
+CASES_WARNING_DAYS = env.int("CASES_WARNING_DAYS", default=2)
+CASES_LOOKUPS_PER_HOUR = env.int("CASES_LOOKUPS_PER_HOUR", default=20)
+CASES_PUSH_RATE = env.str("CASES_PUSH_RATE", default="1200/min")
+CASES_MATERIAL_MAX_BYTES = env.int("CASES_MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
+CASES_SMS_GATEWAY = env.str("CASES_SMS_GATEWAY", default="")
 
 # The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
 # working days to answer a consultation (art. 32); at most that much is excluded from the reply

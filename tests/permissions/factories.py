@@ -68,6 +68,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         disclosure_editor = factory.Trait(global_roles__disclosure_editor=True)
         system_administrator = factory.Trait(global_roles__sysadmin=True)
         auditor = factory.Trait(global_roles__auditor=True)
+        supervisor = factory.Trait(global_roles__supervisor=True)
+        window_staff = factory.Trait(global_roles__window_staff=True)
 
     @factory.post_generation
     def owner_of(obj, create, extracted, **kwargs):

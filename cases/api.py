@@ -1,0 +1,275 @@
+"""The push API for hall and approval systems: create cases and report their steps (docs/cases.md).
+
+``POST /api/v1/cases/`` opens a case (idempotent on the system's own ``external_id``: the same id
+again returns the case it made, 200 instead of 201); ``GET /api/v1/cases/<number>/`` reads it;
+``POST /api/v1/cases/<number>/steps/`` reports a step (idempotent on the step's ``external_id``).
+A key with the ``write_cases`` scope acts as its system's service user, a member of its
+department, so the one permission policy decides: a case of another department is a 404, an
+unknown matter, hall or window or an illegal step a 400 naming the field, a stale ``revision``
+a 409. Answers carry the applicant masked; personal data never leaves in full.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import registry, scopes
+from api.clients import request_client
+from api.resources import ErrorSerializer
+from api.throttling import FixedWindowThrottle, UserThrottle
+from permissions.policy import policy_for
+
+from . import flow
+from .models import ApplicantKind, Case, Channel
+from .states import ACTIONS
+
+WRITE_CASES = scopes.register("write_cases", "推送本部门办件及其办理环节", acts_as_user=True)
+
+
+class CasePushThrottle(FixedWindowThrottle):
+    """Pushes per key: a hall system catching up on a backlog may send many (``CASES_PUSH_RATE``)."""
+
+    scope = "cases_push"
+
+    def get_rate(self):
+        from django.conf import settings
+
+        return settings.CASES_PUSH_RATE
+
+    def get_cache_key(self, request, view):
+        client = request_client(request)
+        return None if client is None else self.cache_format % {"scope": self.scope, "ident": client.pk}
+
+
+class CanPushCases(BasePermission):
+    """A key with ``write_cases`` (acting as its department) or a signed-in department user."""
+
+    message = "需要具有“推送本部门办件”授权范围的接口密钥。"
+
+    def has_permission(self, request, view) -> bool:
+        client = request_client(request)
+        if client is not None and not client.has_scope(str(WRITE_CASES)):
+            return False
+        return bool(request.user and request.user.is_authenticated)
+
+
+class ApplicantSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(ApplicantKind.choices, help_text="person：自然人；organisation：法人或其他组织。")
+    name = serializers.CharField(max_length=100, help_text="姓名或名称。")
+    id_type = serializers.CharField(help_text="证件类型：resident_id、passport、hk_macao、taiwan、credit_code、other。")
+    id_number = serializers.CharField(max_length=40, help_text="证件号码（加密保存，返回时脱敏）。")
+    phone = serializers.CharField(max_length=30, help_text="联系电话（加密保存）。")
+    email = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class CaseInSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=64, help_text="推送系统自己的办件号；重复推送同一号码返回已建办件。")
+    matter = serializers.CharField(max_length=50, help_text="事项实施编码。")
+    channel = serializers.ChoiceField(Channel.choices, default=Channel.PUSHED)
+    hall = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="大厅编码。")
+    window = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="窗口号（需同时给出大厅）。"
+    )
+    applied_at = serializers.DateTimeField(required=False, help_text="申请时间，缺省为收到推送之时。")
+    applicant = ApplicantSerializer()
+    materials_received = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text="已收取材料在事项材料清单中的序号（从 0 起）；缺省为全部已收取。",
+    )
+
+
+class StepInSerializer(serializers.Serializer):
+    action = serializers.ChoiceField([(key, a.label) for key, a in ACTIONS.items()], help_text="办理环节。")
+    on = serializers.DateField(required=False, help_text="办理日期，缺省为今天。")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    defects = serializers.DictField(
+        child=serializers.CharField(max_length=300), required=False, help_text="补正告知：材料序号 → 需补正内容。"
+    )
+    extra_defects = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    special_kind = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    revision = serializers.IntegerField(required=False, min_value=0, help_text="读取时的版本；已被他人改动则返回 409。")
+
+
+class StepOutSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.CharField(source="to_state")
+    on = serializers.DateField()
+    note = serializers.CharField()
+    external_id = serializers.CharField()
+
+
+class CaseOutSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    lookup_code = serializers.CharField()
+    external_id = serializers.CharField()
+    matter = serializers.CharField(source="matter_code")
+    matter_name = serializers.CharField()
+    department = serializers.CharField(source="department.name")
+    channel = serializers.CharField()
+    applicant = serializers.CharField(source="masked_name", help_text="申请人（脱敏）。")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    applied_at = serializers.DateTimeField()
+    accepted_on = serializers.DateField()
+    due_date = serializers.DateField()
+    due_provisional = serializers.BooleanField()
+    completed_on = serializers.DateField()
+    light = serializers.CharField()
+    revision = serializers.IntegerField()
+    steps = StepOutSerializer(many=True)
+
+
+def _problem(error: flow.CaseError) -> exceptions.ValidationError:
+    return exceptions.ValidationError({error.field or "detail": [error.message]})
+
+
+def _case_for(request, number: str) -> Case:
+    readable = policy_for(Case).instances_user_has_any_permission_for(request.user, ["view", "change"])
+    case = readable.select_related("department").filter(number=number[:32]).first()
+    if case is None:
+        raise exceptions.NotFound(f"没有编号为 {number[:32]} 的办件，或不属于本部门。")
+    return case
+
+
+def _answer(case: Case, status: int = 200) -> Response:
+    case = Case.objects.select_related("department").prefetch_related("steps").get(pk=case.pk)
+    return Response(CaseOutSerializer(case).data, status=status)
+
+
+class CaseBase(APIView):
+    permission_classes = [CanPushCases]
+    throttle_classes = [CasePushThrottle, UserThrottle]
+
+
+class CaseListView(CaseBase):
+    @extend_schema(
+        summary="推送办件",
+        description="大厅或审批系统推送一个办件（需 write_cases）。同一 external_id 重复推送返回已建办件（200）。",
+        request=CaseInSerializer,
+        responses={
+            201: CaseOutSerializer,
+            200: CaseOutSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="字段不正确：未知事项、大厅、窗口或申请人信息有误，指明字段。"
+            ),
+            403: OpenApiResponse(ErrorSerializer, description="密钥没有 write_cases，或不能为该部门建件。"),
+        },
+        tags=["办件"],
+    )
+    def post(self, request):
+        from halls.models import Hall, Window
+        from matters.models import Matter
+
+        data = CaseInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        matter = (
+            Matter.public_queryset().select_related("department").filter(implementation_code=values["matter"]).first()
+        )
+        if matter is None:
+            raise exceptions.ValidationError({"matter": [f"没有实施编码为 {values['matter']} 的在用事项。"]})
+        hall = window = None
+        if values.get("hall"):
+            hall = Hall.objects.filter(code=values["hall"]).first()
+            if hall is None:
+                raise exceptions.ValidationError({"hall": [f"没有编码为 {values['hall']} 的大厅。"]})
+        if values.get("window"):
+            window = (
+                Window.objects.select_related("hall").filter(hall=hall, number=values["window"]).first()
+                if hall
+                else None
+            )
+            if window is None:
+                raise exceptions.ValidationError(
+                    {"window": [f"大厅中没有窗口号 {values['window']}（须同时给出大厅编码）。"]}
+                )
+        probe = Case(department=matter.department, window=window)
+        if not policy_for(Case).user_has_permission_for_instance(request.user, "add", probe):
+            raise exceptions.PermissionDenied(f"不能为“{matter.department}”推送办件：事项不属于本部门。")
+        try:
+            applicant = flow.clean_applicant(values["applicant"])
+            count = matter.materials.filter(exempt=False).count()
+            received = values.get("materials_received")
+            intake = flow.Intake(
+                matter=matter,
+                applicant=applicant,
+                channel=values["channel"],
+                hall=hall,
+                window=window,
+                received=range(count) if received is None else received,
+                applied_at=values.get("applied_at"),
+                external_id=values["external_id"],
+            )
+            case, created = flow.open_case(intake, source_user=request.user)
+        except flow.CaseError as error:
+            raise _problem(error) from error
+        return _answer(case, 201 if created else 200)
+
+
+class CaseDetailView(CaseBase):
+    @extend_schema(
+        summary="办件详情",
+        description="本部门办件的状态、期限和办理环节（申请人脱敏）。",
+        responses={
+            200: CaseOutSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="没有该办件，或不属于本部门。"),
+        },
+        tags=["办件"],
+    )
+    def get(self, request, number: str):
+        return _answer(_case_for(request, number))
+
+
+class CaseStepView(CaseBase):
+    @extend_schema(
+        summary="报告办理环节",
+        description="报告一个办理环节（受理、补正告知、办结等）。非法环节返回 400 并说明；revision 已过时返回 409。",
+        request=StepInSerializer,
+        responses={
+            200: CaseOutSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="当前状态不能进行该环节，或字段有误。"),
+            404: OpenApiResponse(ErrorSerializer, description="没有该办件，或不属于本部门。"),
+            409: OpenApiResponse(ErrorSerializer, description="办件已被他人办理，未作任何修改。"),
+        },
+        tags=["办件"],
+    )
+    def post(self, request, number: str):
+        case = _case_for(request, number)
+        if not policy_for(Case).user_has_permission_for_instance(request.user, "change", case):
+            raise exceptions.PermissionDenied("您没有办理该办件的权限。")
+        data = StepInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            defects = {int(k): v for k, v in (values.get("defects") or {}).items()}
+        except ValueError as error:
+            raise exceptions.ValidationError({"defects": ["材料序号应为整数。"]}) from error
+        step = flow.Step(
+            action=values["action"],
+            on=values.get("on"),
+            note=values.get("note", ""),
+            defects=defects,
+            extra_defects=values.get("extra_defects", ""),
+            special_kind=values.get("special_kind", ""),
+            expected_revision=values.get("revision"),
+            external_id=values.get("external_id", ""),
+        )
+        try:
+            case = flow.act(case.pk, step, user=request.user)
+        except flow.CaseConflict as error:
+            return Response({"detail": error.message}, status=409)
+        except flow.CaseError as error:
+            raise _problem(error) from error
+        return _answer(case)
+
+
+registry.register_path("cases/", CaseListView.as_view(), name="case-list")
+registry.register_path("cases/<str:number>/", CaseDetailView.as_view(), name="case-detail")
+registry.register_path("cases/<str:number>/steps/", CaseStepView.as_view(), name="case-steps")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "办件"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from permissions.policy import register_owned_model
+
+        from .models import Case
+        from .policy import CasePermissionPolicy
+
+        # Before wagtail_hooks run, so Wagtail never builds a fallback policy for cases.
+        register_owned_model(Case, CasePermissionPolicy)
