@@ -13,4 +13,4 @@ class CasesConfig(AppConfig):
         from .policy import CasePermissionPolicy
 
         # Before wagtail_hooks run, so Wagtail never builds a fallback policy for cases.
-        register_owned_model(Case, CasePermissionPolicy)
+        register_owned_model(Case, CasePermissionPolicy, object_grants=False)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from core.identity import IdType, masked_person_name
 from core.pii import EncryptedTextField, is_undecryptable, keyed_hash, mask_id, mask_phone
 from core.uploads import private_storage
-from permissions.models import DepartmentOwned, object_permission_models
+from permissions.models import DepartmentOwned
 
 
 class CaseState(models.TextChoices):
@@ -405,4 +405,4 @@ class SupervisionOrder(models.Model):
         return f"督办 {self.case.number}"
 
 
-CaseUserObjectPermission, CaseGroupObjectPermission = object_permission_models(Case, "办件", __name__)
+from .pages import CaseIndexPage  # noqa: E402,F401  (the portal column 办件服务)

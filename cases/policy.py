@@ -1,7 +1,8 @@
 """Who may act on a case: the one department policy, widened for the window that took it in.
 
-The handling department's roles act on its cases through object grants (``permissions.grants``),
-the 效能监察员 through model-level permissions — both exactly as for every owned record. A case
+The handling department's roles act on its cases (answered from the memberships by
+``DepartmentWidePolicy``: a million cases would otherwise carry six million grant rows), the
+效能监察员 through model-level permissions — both exactly as for every owned record. A case
 taken in at a hall window is also reached by the staff posted to that window (``halls.Window.staff``,
 the 窗口工作人员 role): they register it, accept it or complete it on the spot and print its
 notice, whichever department handles the matter (一窗受理, 国办发〔2018〕45号), and they see the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
-from permissions.policy import DepartmentPermissionPolicy
+from permissions.policy import DepartmentWidePolicy
 
 WINDOW_ACTIONS = frozenset({"view", "change"})
 _WINDOWS_CACHE = "_case_window_ids_cache"
@@ -31,7 +32,7 @@ def window_ids(user) -> frozenset[int]:
     return cached
 
 
-class CasePermissionPolicy(DepartmentPermissionPolicy):
+class CasePermissionPolicy(DepartmentWidePolicy):
     def user_has_permission(self, user, action: str) -> bool:
         if super().user_has_permission(user, action):
             return True

@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.identity import ID_WEIGHTS
 from disclosure import request_flow as flow
-from disclosure.request_forms import ID_WEIGHTS
 from disclosure.request_models import REPLY_SUBREASONS, DisclosureRequest, ReplyType
 from permissions.models import Department
 

@@ -269,13 +269,18 @@ def policy_for(model: type[Model]) -> DepartmentPermissionPolicy:
 
 
 def register_owned_model(
-    model: type[Model], policy_class: type[DepartmentPermissionPolicy] = DepartmentPermissionPolicy
+    model: type[Model],
+    policy_class: type[DepartmentPermissionPolicy] = DepartmentPermissionPolicy,
+    *,
+    object_grants: bool = True,
 ) -> DepartmentPermissionPolicy:
     """Register the policy for an owned model and connect its grant bookkeeping.
 
     Call from the owning app's ``AppConfig.ready()``, before Wagtail looks the policy up. A
     domain whose records are also reached by people outside the owner department (the window
-    staff who took a case in) passes a subclass that widens, never narrows, the rule.
+    staff who took a case in) passes a subclass that widens, never narrows, the rule; a
+    high-volume model whose every record is reached by the whole department (cases) passes
+    ``object_grants=False`` with a ``DepartmentWidePolicy``, so no per-record grant rows are kept.
     """
     from . import grants
 
@@ -283,12 +288,49 @@ def register_owned_model(
     register_permission_policy(model, policy)
     if model not in owned_models:
         owned_models.append(model)
-        grants.connect_owned_model(model)
+        if object_grants:
+            grants.connect_owned_model(model)
     return policy
+
+
+class DepartmentWidePolicy(DepartmentPermissionPolicy):
+    """The same rule, answered from the memberships instead of per-record grants.
+
+    A department role acts on every record its department owns, exactly as the grants of
+    ``permissions.grants`` would say; for a model with millions of rows (cases) keeping one
+    guardian row per record, role and action would cost more than the records themselves.
+    """
+
+    def _departments_with(self, user, actions) -> set[int]:
+        actions = set(actions)
+        return {d for d, allowed in department_roles(user).items() if allowed & actions}
+
+    def user_has_permission_for_instance(self, user, action: str, instance: Model) -> bool:
+        if not _is_active(user) or not self._offers(action):
+            return False
+        if self._has_global(user, action):
+            return True
+        if action != "add" and instance.pk is None:
+            return False
+        return instance.department_id in self._departments_with(user, [action])
+
+    def instances_user_has_any_permission_for(self, user, actions: Iterable[str]) -> QuerySet:
+        actions = [action for action in actions if self._offers(action)]
+        queryset = self.model._default_manager.all()
+        if not _is_active(user):
+            return queryset.none()
+        if any(self._has_global(user, action) for action in actions):
+            return queryset
+        object_actions = [a for a in actions if a != "add" and a in self._model_actions]
+        return queryset.filter(department_id__in=self._departments_with(user, object_actions))
+
+    def prefetch_for(self, user, instances: Iterable[Model]) -> None:
+        """Nothing to prefetch: the memberships are cached on the user."""
 
 
 __all__ = [
     "DepartmentPermissionPolicy",
+    "DepartmentWidePolicy",
     "department_roles",
     "forget_cached_permissions",
     "owned_models",
