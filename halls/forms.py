@@ -7,11 +7,13 @@ that goes into the history.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from matters.models import Matter
 from permissions.forms import DepartmentOwnedModelForm, group_choices
 from permissions.models import Department
+from permissions.roles import WINDOW_STAFF
 
 
 class HallForm(DepartmentOwnedModelForm):
@@ -32,6 +34,19 @@ class WindowForm(DepartmentOwnedModelForm):
         if departments is not None:
             current = self._current_pks("departments")
             departments.queryset = Department.objects.filter(Q(is_active=True) | Q(pk__in=current))
+        staff = self.fields.get("staff")
+        if staff is not None:
+            # Only accounts in the 窗口工作人员 group may be posted (their role gives the admin access).
+            staff.queryset = (
+                get_user_model()
+                .objects.filter(
+                    Q(groups__name=WINDOW_STAFF.name, is_active=True) | Q(pk__in=self._current_pks("staff"))
+                )
+                .distinct()
+                .order_by("last_name", "first_name", "username")
+            )
+            staff.label_from_instance = lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
+            staff.help_text = "可选“窗口工作人员”用户组中的账号；被派驻的人员可在本窗口登记、受理办件。"
         matters = self.fields.get("matters")
         if matters is not None:
             present = self._departments_present()

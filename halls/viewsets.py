@@ -164,6 +164,7 @@ class WindowViewSet(DepartmentOwnedModelViewSet):
                 [_checkboxes("departments"), _checkboxes("matters")],
                 heading="进驻部门与可办理事项",
             ),
+            MultiFieldPanel([_checkboxes("staff")], heading="窗口工作人员"),
             MultiFieldPanel(
                 [FieldPanel("is_open"), FieldPanel("closed_reason")],
                 heading="服务状态",

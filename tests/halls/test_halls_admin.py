@@ -266,3 +266,22 @@ def test_compare_and_revert_of_other_departments_record_are_404(client, hall_wor
     assert client.get(compare, {"old": version.history_id}).status_code == 404
     revert = reverse("hall-notices:history_revert", args=[notice_b.pk, version.history_id])
     assert client.post(revert, {"change_reason": "x"}).status_code == 404
+
+
+def test_window_staff_are_posted_from_the_window_staff_group_only(client, hall_world):
+    from ..permissions.factories import UserFactory
+
+    world = hall_world
+    hall_a = world.records[("hall", "own")]
+    clerk = UserFactory(username="clerk", first_name="婷", last_name="周", window_staff=True)
+    plain = UserFactory(username="plain_user", first_name="无关", last_name="人员")
+    client.force_login(world.users["owner"])
+    html = client.get(reverse("hall-windows:add")).content.decode()
+    assert "周婷（clerk）" in html or "婷 周（clerk）" in html
+    assert "plain_user" not in html
+    assert (
+        client.post(reverse("hall-windows:add"), window_data(hall_a, number="C01", staff=[clerk.pk])).status_code == 302
+    )
+    assert list(Window.objects.get(number="C01").staff.all()) == [clerk]
+    refused = client.post(reverse("hall-windows:add"), window_data(hall_a, number="C02", staff=[plain.pk]))
+    assert refused.status_code == 200 and not Window.objects.filter(number="C02").exists()
