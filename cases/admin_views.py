@@ -151,7 +151,7 @@ class WalkInForm(forms.Form):
         if matter is not None:
             names = [
                 (i, f["name"] + ("（非必要）" if f["optional"] else ""))
-                for i, f in enumerate(flow._frozen_materials(matter))
+                for i, f in enumerate(flow.frozen_materials(matter))
             ]
             self.fields["received"].choices = names
             self.fields["deferred"].choices = names
@@ -286,6 +286,7 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
             case=case,
             pii=pii,
             may_act=acting,
+            may_supervise=user.has_perm("cases.supervise_case"),
             actions=next_actions(case.state) if acting else [],
             step_form=StepForm(initial={"revision": case.revision, "on": timezone.localdate()}),
             steps=list(case.steps.select_related("actor")),

@@ -25,6 +25,7 @@ from permissions.policy import policy_for
 
 from . import flow
 from .models import ApplicantKind, Case, Channel
+from .rates_api import CaseRatesView
 from .states import ACTIONS
 
 WRITE_CASES = scopes.register("write_cases", "推送本部门办件及其办理环节", acts_as_user=True)
@@ -213,7 +214,7 @@ class CaseListView(CaseBase):
         return _answer(case, 201 if created else 200)
 
 
-class CaseDetailView(CaseBase):
+class CaseRecordView(CaseBase):
     @extend_schema(
         summary="办件详情",
         description="本部门办件的状态、期限和办理环节（申请人脱敏）。",
@@ -271,5 +272,6 @@ class CaseStepView(CaseBase):
 
 
 registry.register_path("cases/", CaseListView.as_view(), name="case-list")
-registry.register_path("cases/<str:number>/", CaseDetailView.as_view(), name="case-detail")
+registry.register_path("cases/rates/", CaseRatesView.as_view(), name="case-rates")  # before <number>
+registry.register_path("cases/<str:number>/", CaseRecordView.as_view(), name="case-detail")
 registry.register_path("cases/<str:number>/steps/", CaseStepView.as_view(), name="case-steps")

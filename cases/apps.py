@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
 
         # Before wagtail_hooks run, so Wagtail never builds a fallback policy for cases.
         register_owned_model(Case, CasePermissionPolicy, object_grants=False)
+
+        from .supervision import connect_calendar
+
+        connect_calendar()  # provisional due dates are recomputed when a year's schedule is entered

@@ -154,13 +154,18 @@ def _next_number(department, year: int) -> str:
     return f"{year}-{department.pk:03d}-{counter.last:06d}"
 
 
-def _frozen_materials(matter) -> list[dict]:
+def material_rows(matter) -> list:
+    """The matter's materials a case asks for, in order (exempt ones, shared by departments, left out):
+    index i everywhere (forms, pushes, 补正) is material i of the case."""
+    return [m for m in matter.materials.all() if not m.exempt]
+
+
+def frozen_materials(matter) -> list[dict]:
     from matters.models import Necessity
 
     return [
         {"name": m.name, "necessity": m.necessity, "optional": m.necessity != Necessity.REQUIRED}
-        for m in matter.materials.all()
-        if not m.exempt
+        for m in material_rows(matter)
     ]
 
 
@@ -217,7 +222,7 @@ def open_case(intake: Intake, *, user=None, source_user=None) -> tuple[Case, boo
     case.save()
     received, deferred = set(intake.received), set(intake.deferred)
     materials = []
-    for index, item in enumerate(_frozen_materials(matter)):
+    for index, item in enumerate(frozen_materials(matter)):
         upload = intake.files.get(index)
         materials.append(
             CaseMaterial(

@@ -11,6 +11,7 @@ from the same setting, so all three agree.
 from __future__ import annotations
 
 import ipaddress
+import time
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -35,3 +36,15 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def rate_limited(request: HttpRequest, scope: str, limit: int, window: int = 3600) -> bool:
+    """Count this client's attempts in the window; True once over ``limit``.
+
+    The address is kept only as a keyed hash (``core.pii``), in the shared cache, for one window.
+    """
+    from .cache import count_in_window
+    from .pii import keyed_hash
+
+    key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}:{int(time.time() // window)}"
+    return count_in_window(key, window) > limit

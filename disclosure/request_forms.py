@@ -8,17 +8,19 @@ the matching tracking code and phone number.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
+import secrets  # noqa: F401  (the challenge draws from it; tests patch request_forms.secrets)
 
 from django import forms
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from core.cache import count_in_window
-from core.http import client_address
+from core.challenge import (  # noqa: F401  (re-exported: request_views and tests import them from here)
+    CHALLENGE_MAX_AGE,
+    CHALLENGE_SALT,
+    challenge_error,
+    consume_challenge,
+    new_challenge,
+)
+from core.http import rate_limited  # noqa: F401  (re-exported for request_views)
 from core.identity import PHONE, IdType, check_personal_id
 from core.pii import keyed_hash, normalise
 from core.uploads import stored_name
@@ -27,33 +29,6 @@ from permissions.validators import validate_credit_code
 
 from .request_models import ApplicantType, DisclosureRequest
 from .uploads import check_request_attachment
-
-CHALLENGE_SALT = "disclosure-challenge"
-CHALLENGE_MAX_AGE = 3600
-
-
-def rate_limited(request, scope: str, limit: int, window: int = 3600) -> bool:
-    """Count this client's attempts in the window; True once over ``limit``."""
-    key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}:{int(time.time() // window)}"
-    return count_in_window(key, window) > limit
-
-
-def new_challenge() -> tuple[str, str]:
-    """(question, signed token) of a small addition."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    # A nonce makes every token unique: two forms shown in the same second with the same sum
-    # would otherwise get the same token, and the second submission would count as a replay.
-    return f"{a} 加 {b} 等于几？", signing.dumps([a + b, secrets.token_hex(8)], salt=CHALLENGE_SALT)
-
-
-def consume_challenge(token: str) -> bool:
-    """Mark a signed challenge as used; False if it was used before (a replay).
-
-    Each token answers one submission attempt, right or wrong: a replayed token cannot carry
-    a batch of posts, nor try every answer. Used tokens are remembered in the shared cache until
-    the token would expire anyway (GB/T 22239-2019 8.1.4.2 c: 抗重放).
-    """
-    return cache.add(f"challenge-used:{hashlib.sha256(token.encode()).hexdigest()}", 1, CHALLENGE_MAX_AGE + 60)
 
 
 def applying_agencies():
@@ -165,17 +140,9 @@ class PublicRequestForm(RequestForm):
         cleaned = super().clean()
         if cleaned.get("website"):  # a field people never see: only robots fill it
             raise ValidationError("提交未通过校验，请刷新页面后重试。")
-        token, answer = cleaned.get("challenge_token"), cleaned.get("challenge_answer")
-        try:
-            payload = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-            expected = payload[0] if isinstance(payload, list) else payload  # tokens from before the nonce
-        except signing.BadSignature:
-            self.add_error("challenge_answer", "验证问题已过期，请回答新的问题。")
-        else:
-            if not consume_challenge(token):
-                self.add_error("challenge_answer", "验证问题已经使用过，请回答新的问题。")
-            elif answer is not None and answer != expected:
-                self.add_error("challenge_answer", "验证问题回答不正确。")
+        error = challenge_error(cleaned.get("challenge_token"), cleaned.get("challenge_answer"))
+        if error:
+            self.add_error("challenge_answer", error)
         return cleaned
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cases.pages import CaseIndexPage
 from core import demo
 from disclosure.models import DisclosureIndexPage
 from guides.models import GuideIndexPage
@@ -297,7 +298,31 @@ def _ensure_sections(home: HomePage, admin) -> dict[str, int]:
         home.add_child(instance=halls)
         _publish(halls, admin)
         result["fwdt"] = halls.pk
+    result[CASES_SLUG] = _ensure_case_index(home, admin, existing)
     return result
+
+
+CASES_SLUG = "banjian"
+
+
+def _ensure_case_index(home: HomePage, admin, existing: dict[str, int]) -> int:
+    """办件服务 (办件公示、办件查询、在线申请) under the home page, once."""
+    if CASES_SLUG in existing:
+        return existing[CASES_SLUG]
+    page = CaseIndexPage.objects.first()
+    if page is not None:  # an editor made it under another slug
+        return page.pk
+    page = CaseIndexPage(
+        title="办件服务",
+        slug=CASES_SLUG,
+        intro="<p>查询办件进度、查看办件公示，全程网办事项可以在线提交申请。</p>",
+        lookup_help="<p>办件编号和查询码在申请回执和短信、邮件通知中；如有疑问，请拨打政务服务便民热线 12345。</p>",
+        search_description="示范市政务服务办件查询、办件公示和在线申请：凭办件编号和联系电话或查询码查询办理进度。",
+        show_in_menus=True,
+    )
+    home.add_child(instance=page)
+    _publish(page, admin)
+    return page.pk
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ SERVICE_SECTIONS = [
     ("法人办事", "frbs", ("matters",)),
     ("部门服务", "bmfw", ("guides",)),
     ("一件事", "yjs", ("guides",)),
+    ("办件服务", "banjian", ()),  # cases.pages.CaseIndexPage: 办件公示、办件查询、在线申请
 ]
 DISCLOSURE_SLUG = "xxgk"
 DISCLOSURE_GUIDE_SLUG = "gkzn"

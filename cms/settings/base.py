@@ -491,6 +491,7 @@ DISCLOSURE_KIOSK_REQUESTS_PER_HOUR = env.int("DISCLOSURE_KIOSK_REQUESTS_PER_HOUR
 # size, and the SMS gateway (a dotted path to a ``cases.notify.SmsGateway``; empty: none).
 CASES_WARNING_DAYS = env.int("CASES_WARNING_DAYS", default=2)
 CASES_LOOKUPS_PER_HOUR = env.int("CASES_LOOKUPS_PER_HOUR", default=20)
+CASES_APPLICATIONS_PER_HOUR = env.int("CASES_APPLICATIONS_PER_HOUR", default=10)
 CASES_PUSH_RATE = env.str("CASES_PUSH_RATE", default="1200/min")
 CASES_MATERIAL_MAX_BYTES = env.int("CASES_MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
 CASES_SMS_GATEWAY = env.str("CASES_SMS_GATEWAY", default="")
