@@ -115,7 +115,7 @@ class Intake:
     channel: str
     window: object | None = None
     hall: object | None = None
-    received: Iterable[int] = ()  # indexes of the frozen materials received
+    received: Iterable[int] | None = ()  # indexes of the frozen materials received; None: all of them
     deferred: Iterable[int] = ()  # indexes accepted as 容缺后补
     files: Mapping[int, object] = field(default_factory=dict)  # index -> checked upload
     applied_at: datetime.datetime | None = None
@@ -130,9 +130,7 @@ def _text(value: str, label: str, field_name: str, limit: int = 500) -> str:
 
 
 def _check_matter(matter, window, hall) -> None:
-    from matters.models import Matter
-
-    if not Matter.public_queryset().filter(pk=matter.pk).exists():
+    if not matter.is_public:  # Matter.public_queryset()'s rule, on the row the caller just read
         raise CaseError(f"事项“{matter.name}”未发布或不在有效期内，不能申请。", "matter")
     if matter.promised_limit is None:
         raise CaseError(f"事项“{matter.name}”未设定承诺办结时限，请先在事项目录中补充。", "matter")
@@ -148,10 +146,19 @@ def _check_matter(matter, window, hall) -> None:
 
 
 def _next_number(department, year: int) -> str:
-    counter, _ = CaseCounter.objects.select_for_update().get_or_create(department=department, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}-{department.pk:03d}-{counter.last:06d}"
+    """The next serial of the department's year, taken in one statement (UPDATE … RETURNING holds the
+    row lock to the end of the transaction, so two cases never get one number)."""
+    from django.db import connection
+
+    table = CaseCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE department_id = %s AND year = %s RETURNING last"  # noqa: S608  (table name from the model, values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [department.pk, year])
+        row = cursor.fetchone()
+    if row is None:  # the department's first case of the year
+        CaseCounter.objects.get_or_create(department=department, year=year)
+        return _next_number(department, year)
+    return f"{year}-{department.pk:03d}-{row[0]:06d}"
 
 
 def material_rows(matter) -> list:
@@ -183,7 +190,9 @@ def open_case(intake: Intake, *, user=None, source_user=None) -> tuple[Case, boo
         raise CaseError("申请渠道不正确。", "channel")
     external_id = _text(intake.external_id, "业务系统办件号", "external_id", 64)
     if source_user is not None and external_id:
-        existing = Case.objects.filter(source_user=source_user, external_id=external_id).first()
+        existing = next(
+            iter(Case.objects.filter(source_user=source_user, external_id=external_id).order_by()[:1]), None
+        )
         if existing is not None:
             return existing, False
     if window is not None:
@@ -220,9 +229,11 @@ def open_case(intake: Intake, *, user=None, source_user=None) -> tuple[Case, boo
     )
     case.number = _next_number(matter.department, timezone.localtime(applied_at).year)
     case.save()
-    received, deferred = set(intake.received), set(intake.deferred)
+    frozen = frozen_materials(matter)
+    received = set(range(len(frozen)) if intake.received is None else intake.received)
+    deferred = set(intake.deferred)
     materials = []
-    for index, item in enumerate(frozen_materials(matter)):
+    for index, item in enumerate(frozen):
         upload = intake.files.get(index)
         materials.append(
             CaseMaterial(
@@ -236,9 +247,12 @@ def open_case(intake: Intake, *, user=None, source_user=None) -> tuple[Case, boo
                 sort_order=index,
             )
         )
-    for material in materials:
-        material.save()  # one by one: a FileField is written to storage on save
-    CaseStep.objects.create(
+    if intake.files:
+        for material in materials:
+            material.save()  # one by one: a FileField is written to storage on save
+    else:
+        CaseMaterial.objects.bulk_create(materials)
+    applied = CaseStep.objects.create(
         case=case,
         action="apply",
         label="申请",
@@ -256,6 +270,7 @@ def open_case(intake: Intake, *, user=None, source_user=None) -> tuple[Case, boo
         f"您申请的“{case.matter_name}”已收到，办件编号 {case.number}，查询码 {case.lookup_code}。"
         "可凭办件编号和手机号码或查询码查询办理进度。",
     )
+    case.opening_steps = [applied]  # the steps so far, for a caller that answers with them (no query)
     return case, True
 
 

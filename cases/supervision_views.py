@@ -403,7 +403,14 @@ class RatesView(_Guarded, WagtailAdminTemplateMixin, TemplateView):
 
         if user.has_perm("cases.view_case"):
             return stats.overall()
-        departments = cases.order_by().values("department_id").distinct()
+        from permissions.policy import department_roles
+
+        # The user's own departments (from the memberships, cached on the user); a window clerk's are
+        # those of the cases of their windows — one list, not a subquery over the cases repeated in
+        # every statistic of the catalog (with a department's 20,000 cases that took two seconds).
+        departments = set(department_roles(user)) or set(
+            cases.order_by().values_list("department_id", flat=True).distinct()
+        )
         return stats.overall(Matter.objects.filter(department_id__in=departments))
 
     @staticmethod
