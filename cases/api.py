@@ -220,57 +220,153 @@ class CaseListView(CaseBase):
         tags=["办件"],
     )
     def post(self, request):
-        from halls.models import Hall, Window
+        case, created = Pusher(request).open(request.data)
+        return _answer(case, 201 if created else 200)
+
+
+BATCH_MAX = 100
+
+
+class CaseBatchInSerializer(serializers.Serializer):
+    cases = CaseInSerializer(many=True, help_text=f"至多 {BATCH_MAX} 个办件，格式与单个推送相同。")
+
+
+class BatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="在请求 cases 中的序号（从 0 起）。")
+    external_id = serializers.CharField()
+    status = serializers.IntegerField(
+        help_text="201 新建；200 已存在（重复推送）；400 字段有误；403 不能为该部门建件。"
+    )
+    case = CaseOutSerializer(required=False)
+    errors = serializers.DictField(required=False, help_text="字段 → 错误说明（status 为 400 或 403 时）。")
+
+
+class BatchOutSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BatchResultSerializer(many=True)
+
+
+class CaseBatchView(CaseBase):
+    @extend_schema(
+        summary="批量推送办件",
+        description=(
+            f"大厅或审批系统一次推送至多 {BATCH_MAX} 个办件（补传积压时用）。每个办件单独校验、单独保存："
+            "一个有误不影响其他；结果按请求顺序逐个给出状态。"
+        ),
+        request=CaseBatchInSerializer,
+        responses={
+            200: BatchOutSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="请求不是 cases 列表，或超过上限。"),
+        },
+        tags=["办件"],
+    )
+    def post(self, request):
+        items = request.data.get("cases") if isinstance(request.data, dict) else None
+        if not isinstance(items, list) or not items:
+            raise exceptions.ValidationError({"cases": ["请以 cases 列表给出要推送的办件。"]})
+        if len(items) > BATCH_MAX:
+            raise exceptions.ValidationError({"cases": [f"一次至多推送 {BATCH_MAX} 个办件，本次 {len(items)} 个。"]})
+        pusher = Pusher(request)
+        results, counts = [], {"created": 0, "existing": 0, "refused": 0}
+        for index, item in enumerate(items):
+            external_id = str(item.get("external_id", ""))[:64] if isinstance(item, dict) else ""
+            try:
+                case, created = pusher.open(item)
+            except (exceptions.ValidationError, exceptions.PermissionDenied) as error:
+                detail = error.detail if isinstance(error.detail, dict) else {"detail": error.detail}
+                status = 400 if isinstance(error, exceptions.ValidationError) else 403
+                results.append({"index": index, "external_id": external_id, "status": status, "errors": detail})
+                counts["refused"] += 1
+                continue
+            counts["created" if created else "existing"] += 1
+            results.append(
+                {
+                    "index": index,
+                    "external_id": case.external_id,
+                    "status": 201 if created else 200,
+                    "case": case_json(case),
+                }
+            )
+        return Response({**counts, "results": results})
+
+
+class Pusher:
+    """Opens pushed cases for one request; the matters, halls and windows of a batch are read once."""
+
+    def __init__(self, request) -> None:
+        self.request = request
+        self.matters: dict[str, object] = {}
+        self.halls: dict[str, object] = {}
+        self.windows: dict[tuple[int, str], object] = {}
+
+    def _matter(self, code: str):
         from matters.models import Matter
 
-        data = CaseInSerializer(data=request.data)
+        if code not in self.matters:
+            matches = (
+                Matter.public_queryset()
+                .select_related("department")
+                .only(*MATTER_FIELDS)
+                .filter(implementation_code=code)
+                .order_by()[:1]
+            )
+            self.matters[code] = next(iter(matches), None)
+        return self.matters[code]
+
+    def _hall(self, code: str):
+        from halls.models import Hall
+
+        if code not in self.halls:
+            self.halls[code] = Hall.objects.filter(code=code).first()
+        return self.halls[code]
+
+    def _window(self, hall, number: str):
+        from halls.models import Window
+
+        key = (hall.pk, number)
+        if key not in self.windows:
+            self.windows[key] = Window.objects.select_related("hall").filter(hall=hall, number=number).first()
+        return self.windows[key]
+
+    def open(self, raw) -> tuple[Case, bool]:
+        """Validate one pushed case and open it; ValidationError (400) or PermissionDenied (403)."""
+        data = CaseInSerializer(data=raw)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        matches = (
-            Matter.public_queryset()
-            .select_related("department")
-            .only(*MATTER_FIELDS)
-            .filter(implementation_code=values["matter"])
-            .order_by()[:1]
-        )
-        matter = next(iter(matches), None)
+        matter = self._matter(values["matter"])
         if matter is None:
             raise exceptions.ValidationError({"matter": [f"没有实施编码为 {values['matter']} 的在用事项。"]})
         hall = window = None
         if values.get("hall"):
-            hall = Hall.objects.filter(code=values["hall"]).first()
+            hall = self._hall(values["hall"])
             if hall is None:
                 raise exceptions.ValidationError({"hall": [f"没有编码为 {values['hall']} 的大厅。"]})
         if values.get("window"):
-            window = (
-                Window.objects.select_related("hall").filter(hall=hall, number=values["window"]).first()
-                if hall
-                else None
-            )
+            window = self._window(hall, values["window"]) if hall else None
             if window is None:
                 raise exceptions.ValidationError(
                     {"window": [f"大厅中没有窗口号 {values['window']}（须同时给出大厅编码）。"]}
                 )
+        user = self.request.user
         probe = Case(department=matter.department, window=window)
-        if not policy_for(Case).user_has_permission_for_instance(request.user, "add", probe):
+        if not policy_for(Case).user_has_permission_for_instance(user, "add", probe):
             raise exceptions.PermissionDenied(f"不能为“{matter.department}”推送办件：事项不属于本部门。")
         try:
-            applicant = flow.clean_applicant(values["applicant"])
-            received = values.get("materials_received")  # None: every material received
             intake = flow.Intake(
                 matter=matter,
-                applicant=applicant,
+                applicant=flow.clean_applicant(values["applicant"]),
                 channel=values["channel"],
                 hall=hall,
                 window=window,
-                received=received,
+                received=values.get("materials_received"),  # None: every material received
                 applied_at=values.get("applied_at"),
                 external_id=values["external_id"],
             )
-            case, created = flow.open_case(intake, source_user=request.user)
+            return flow.open_case(intake, source_user=user)
         except flow.CaseError as error:
             raise _problem(error) from error
-        return _answer(case, 201 if created else 200)
 
 
 class CaseRecordView(CaseBase):
@@ -332,5 +428,6 @@ class CaseStepView(CaseBase):
 
 registry.register_path("cases/", CaseListView.as_view(), name="case-list")
 registry.register_path("cases/rates/", CaseRatesView.as_view(), name="case-rates")  # before <number>
+registry.register_path("cases/batch/", CaseBatchView.as_view(), name="case-batch")  # before <number>
 registry.register_path("cases/<str:number>/", CaseRecordView.as_view(), name="case-detail")
 registry.register_path("cases/<str:number>/steps/", CaseStepView.as_view(), name="case-steps")

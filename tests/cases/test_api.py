@@ -180,3 +180,37 @@ def test_the_schema_documents_the_push_api(api):
     paths = json.loads(response.content)["paths"]
     assert {"/api/v1/cases/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/steps/"} <= set(paths)
     assert "409" in paths["/api/v1/cases/{number}/steps/"]["post"]["responses"]
+
+
+def test_a_batch_push_answers_each_case_in_order_and_one_bad_case_spoils_nothing(api, case_world, hall_system):
+    matter = case_world.matters["promised"]
+    api.post(LIST, payload(matter, external_id="OLD-1"), format="json", **header(hall_system))
+    batch = {
+        "cases": [
+            payload(matter, external_id="NEW-1"),
+            payload(matter, external_id="OLD-1"),
+            payload(matter, external_id="BAD-1", matter="NOPE"),
+            payload(case_world.matters["other"], external_id="OTHER-1"),
+            payload(matter, external_id="NEW-2", channel="window"),
+        ]
+    }
+    response = api.post(f"{LIST}batch/", batch, format="json", **header(hall_system))
+    assert response.status_code == 200, response.content
+    data = json.loads(response.content)
+    assert [r["status"] for r in data["results"]] == [201, 200, 400, 403, 201]
+    assert (data["created"], data["existing"], data["refused"]) == (2, 1, 2)
+    assert "matter" in data["results"][2]["errors"] and data["results"][2]["external_id"] == "BAD-1"
+    assert data["results"][0]["case"]["state"] == "applied" and data["results"][0]["case"]["applicant"] == "李*"
+    assert set(Case.objects.values_list("external_id", flat=True)) == {"OLD-1", "NEW-1", "NEW-2"}
+    assert PHONE not in response.content.decode() and ID_NUMBER not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"), [({"cases": []}, "cases 列表"), ({"x": 1}, "cases 列表"), (None, "至多推送 100")]
+)
+def test_a_batch_must_be_a_list_of_at_most_a_hundred(api, case_world, hall_system, body, message):
+    if body is None:
+        body = {"cases": [payload(case_world.matters["promised"], external_id=f"N-{n}") for n in range(101)]}
+    response = api.post(f"{LIST}batch/", body, format="json", **header(hall_system))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Case.objects.exists()
