@@ -309,6 +309,7 @@ class Pusher:
                 Matter.public_queryset()
                 .select_related("department")
                 .only(*MATTER_FIELDS)
+                .prefetch_related("materials", "exercise_levels")  # read once for every case of a batch
                 .filter(implementation_code=code)
                 .order_by()[:1]
             )

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from core.cache import bump
 from core.identity import IdType, check_personal_id, check_phone
 from core.locking import retry_if_locked
 from core.pii import normalise
@@ -36,6 +38,10 @@ from .models import (
     SpecialProcedure,
 )
 from .states import ACTIONS, refusal
+
+# The version of everything computed from completed cases (the public rates): bumped by a completion.
+RATES_VERSION = "cases-rates"
+COMPLETING = frozenset({"approve", "deny", "complete_now"})
 
 
 class CaseError(Exception):
@@ -343,6 +349,8 @@ def act(case_id: int, step: Step, *, user=None, actor_name: str = "") -> Case:
     if subject_body:
         kind, subject, body = subject_body
         notify.notify(case, kind, subject, body)
+    if step.action in COMPLETING:
+        transaction.on_commit(lambda: bump(RATES_VERSION))
     return case
 
 

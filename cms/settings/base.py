@@ -495,6 +495,8 @@ CASES_APPLICATIONS_PER_HOUR = env.int("CASES_APPLICATIONS_PER_HOUR", default=10)
 CASES_PUSH_RATE = env.str("CASES_PUSH_RATE", default="1200/min")
 CASES_MATERIAL_MAX_BYTES = env.int("CASES_MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
 CASES_SMS_GATEWAY = env.str("CASES_SMS_GATEWAY", default="")
+# How long the public rates (/api/v1/cases/rates/) may be served from the cache at most.
+CASES_RATES_CACHE_SECONDS = env.int("CASES_RATES_CACHE_SECONDS", default=300)
 
 # The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
 # working days to answer a consultation (art. 32); at most that much is excluded from the reply

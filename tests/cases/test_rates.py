@@ -200,3 +200,16 @@ def test_rates_page_is_refused_to_a_user_without_a_role(client, case_world):
 def test_withdrawn_and_rejected_never_count(completed):
     assert Case.objects.filter(state__in=(CaseState.WITHDRAWN, CaseState.REJECTED)).count() == 2
     assert rates.completed(Case.objects.all()).filter(state__in=(CaseState.WITHDRAWN, CaseState.REJECTED)).count() == 0
+
+
+def test_public_rates_are_cached_until_a_case_is_completed(case_world, completed, django_capture_on_commit_callbacks):
+    params = {"by": "department", "from": "2026-11", "to": "2026-11"}
+    first = APIClient().get(API, params)
+    assert first["Cache-Control"] == "public, max-age=60" and first.json()["total"]["total"] == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert APIClient().get(API, params).json()["total"]["total"] == 5
+    assert not [q for q in queries if "cases_case" in q["sql"]]  # answered from the cache
+    running = CaseFactory(matter=case_world.matters["promised"], accepted_on=D(2026, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        take(running, "approve", on=D(2026, 11, 23))
+    assert APIClient().get(API, params).json()["total"]["total"] == 6
