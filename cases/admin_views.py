@@ -129,7 +129,7 @@ class WalkInForm(forms.Form):
         initial="accept",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         from halls.models import Window
         from matters.models import Matter
@@ -143,6 +143,8 @@ class WalkInForm(forms.Form):
             matters = matters.filter(
                 Q(department_id__in=department_ids) | Q(windows__in=windows) | Q(pk__in=_comprehensive(windows))
             )
+        if search:  # 搜索事项: name, code or the matter's keywords
+            matters = matters.filter(Q(name__icontains=search) | Q(implementation_code__icontains=search))
         self.fields["matter"].queryset = matters.distinct().order_by("implementation_code")
         self.fields["matter"].label_from_instance = lambda m: f"{m.name}（{m.implementation_code}）"
         self.fields["window"].queryset = Window.objects.filter(pk__in=windows).select_related("hall")
@@ -194,6 +196,7 @@ class CaseCreateView(WagtailAdminTemplateMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
+        kwargs["search"] = (self.request.GET.get("q") or "").strip()[:50]
         if self.request.method == "GET" and self.request.GET.get("matter"):
             kwargs["initial"] = {**kwargs.get("initial", {}), "matter": self.request.GET["matter"]}
         return kwargs

@@ -72,11 +72,12 @@ class _Guarded:
 
 # ---- 电子监察 dashboard -------------------------------------------------------------------------
 
+# COUNT(light), not COUNT(id): the counts are answered from the running-cases index alone.
 LIGHT_COUNTS = {
-    "green": Count("pk", filter=Q(light=Light.GREEN)),
-    "yellow": Count("pk", filter=Q(light=Light.YELLOW)),
-    "red": Count("pk", filter=Q(light=Light.RED)),
-    "total": Count("pk"),
+    "green": Count("light", filter=Q(light=Light.GREEN)),
+    "yellow": Count("light", filter=Q(light=Light.YELLOW)),
+    "red": Count("light", filter=Q(light=Light.RED)),
+    "total": Count("*"),
 }
 
 

@@ -218,3 +218,12 @@ def test_the_list_costs_the_same_queries_for_few_and_many_cases(client, case_wor
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("cases_index"))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_walk_in_form_searches_matters_by_name_or_code(client, case_world):
+    client.force_login(case_world.users["clerk"])
+    page = client.get(reverse("cases_add"), {"q": "即办"}).content.decode()
+    assert "甲局即办事项" in page and "甲局许可事项" not in page
+    code = case_world.matters["other"].implementation_code
+    page = client.get(reverse("cases_add"), {"q": code}).content.decode()
+    assert "乙局许可事项" in page and "甲局即办事项" not in page
