@@ -213,3 +213,14 @@ def test_public_rates_are_cached_until_a_case_is_completed(case_world, completed
     with django_capture_on_commit_callbacks(execute=True):
         take(running, "approve", on=D(2026, 11, 23))
     assert APIClient().get(API, params).json()["total"]["total"] == 6
+
+
+@pytest.mark.parametrize("by", ["department", "hall", "window", "matter", "level", "month"])
+def test_the_rows_of_any_grouping_add_up_to_the_overall_figures(case_world, completed, by):
+    everything = Case.objects.all()
+    combined = rates.combine(rates.rates(everything, by, *NOV))
+    overall = rates.overall(everything, *NOV)
+    for name in rates.COUNTED:
+        assert getattr(combined, name) == getattr(overall, name)
+    for name in ("avg_used", "avg_promised", "avg_visits"):
+        assert getattr(combined, name) == pytest.approx(getattr(overall, name))
