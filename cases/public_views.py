@@ -144,7 +144,8 @@ def lookup_context(case: Case) -> dict:
 
 
 def lookup(page, request):
-    form = LookupForm(request.POST or None)
+    # The QR code of a 受理通知书 leads here with the number filled in (never the phone or the code).
+    form = LookupForm(request.POST or None, initial={"number": request.GET.get("number", "")[:32]})
     context = {"form": form, "found": None, "looked_up": False}
     if request.method == "POST":
         if rate_limited(request, "cases-lookup", settings.CASES_LOOKUPS_PER_HOUR):

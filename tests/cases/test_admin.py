@@ -227,3 +227,30 @@ def test_the_walk_in_form_searches_matters_by_name_or_code(client, case_world):
     code = case_world.matters["other"].implementation_code
     page = client.get(reverse("cases_add"), {"q": code}).content.decode()
     assert "乙局许可事项" in page and "甲局即办事项" not in page
+
+
+def test_uploaded_materials_are_downloads_for_handlers_only(client, case_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import flow
+
+    from .factories import applicant
+
+    upload = SimpleUploadedFile("申请表.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload.original_name = "申请表.pdf"
+    intake = flow.Intake(
+        matter=case_world.matters["promised"], applicant=applicant(), channel="online", files={0: upload}
+    )
+    case, _ = flow.open_case(intake)
+    material = case.materials.get(sort_order=0)
+    url = reverse("cases_material_file", args=[case.pk, material.pk])
+    client.force_login(case_world.users["owner"])
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment;") and response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(reverse("cases_material_file", args=[case.pk, material.pk + 999])).status_code == 404
+    assert client.get(reverse("cases_notice_pdf", args=[case.pk])).status_code == 404  # not accepted yet
+    client.force_login(case_world.users["supervisor"])  # reads the case, may not take the applicant's files
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(case_world.users["owner_b"])
+    assert client.get(url).status_code == 404

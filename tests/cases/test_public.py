@@ -349,3 +349,15 @@ def test_previews_nobody_submitted_are_purged_by_the_nightly_command(monkeypatch
     assert not storage.exists(old) and storage.exists(fresh)
     assert "预览文件 1 个" in out.getvalue()
     storage.delete(fresh)
+
+
+def test_the_notice_qr_code_opens_the_lookup_with_the_number_filled_in(client, case_page, amended):
+    from django.test import RequestFactory
+
+    from cases.admin_views import progress_url
+
+    url = progress_url(RequestFactory().get("/"), amended)
+    assert url.endswith(f"/banjian/lookup/?number={amended.number}")
+    html = client.get(f"/banjian/lookup/?number={amended.number}").content.decode()
+    assert f'value="{amended.number}"' in html
+    assert amended.lookup_code not in html and "张三丰" not in html
