@@ -12,7 +12,7 @@ a 409. Answers carry the applicant masked; personal data never leaves in full.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -80,19 +80,23 @@ class ApplicantSerializer(serializers.Serializer):
     id_type = serializers.CharField(help_text="证件类型：resident_id、passport、hk_macao、taiwan、credit_code、other。")
     id_number = serializers.CharField(max_length=40, help_text="证件号码（加密保存，返回时脱敏）。")
     phone = serializers.CharField(max_length=30, help_text="联系电话（加密保存）。")
-    email = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    email = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="电子邮箱（可选，加密保存；用于办理通知）。"
+    )
 
 
 class CaseInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=64, help_text="推送系统自己的办件号；重复推送同一号码返回已建办件。")
     matter = serializers.CharField(max_length=50, help_text="事项实施编码。")
-    channel = serializers.ChoiceField(Channel.choices, default=Channel.PUSHED)
+    channel = serializers.ChoiceField(
+        Channel.choices, default=Channel.PUSHED, help_text="申请渠道，缺省为业务系统推送（pushed）。"
+    )
     hall = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="大厅编码。")
     window = serializers.CharField(
         max_length=20, required=False, allow_blank=True, help_text="窗口号（需同时给出大厅）。"
     )
     applied_at = serializers.DateTimeField(required=False, help_text="申请时间，缺省为收到推送之时。")
-    applicant = ApplicantSerializer()
+    applicant = ApplicantSerializer(help_text="申请人（姓名或名称、证件、联系电话）。")
     materials_received = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
         required=False,
@@ -103,44 +107,64 @@ class CaseInSerializer(serializers.Serializer):
 class StepInSerializer(serializers.Serializer):
     action = serializers.ChoiceField([(key, a.label) for key, a in ACTIONS.items()], help_text="办理环节。")
     on = serializers.DateField(required=False, help_text="办理日期，缺省为今天。")
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="意见或理由（不予受理、不予许可、撤回时必填）。",
+    )
     defects = serializers.DictField(
         child=serializers.CharField(max_length=300), required=False, help_text="补正告知：材料序号 → 需补正内容。"
     )
-    extra_defects = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    special_kind = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    extra_defects = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="补正告知：材料清单以外需补正的内容。"
+    )
+    special_kind = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="启动特别程序时的种类：inspection、testing、quarantine、appraisal、expert_review、hearing、publicity。",
+    )
+    external_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="推送系统的环节号；重复报告同一环节号不再处理。",
+    )
     revision = serializers.IntegerField(required=False, min_value=0, help_text="读取时的版本；已被他人改动则返回 409。")
 
 
 class StepOutSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    label = serializers.CharField()
-    state = serializers.CharField(source="to_state")
-    on = serializers.DateField()
-    note = serializers.CharField()
-    external_id = serializers.CharField()
+    action = serializers.CharField(help_text="环节代码（如 accept、amend、approve）。")
+    label = serializers.CharField(help_text="环节名称。")
+    state = serializers.CharField(source="to_state", help_text="该环节后的办件状态。")
+    on = serializers.DateField(help_text="办理日期。")
+    note = serializers.CharField(help_text="意见或理由。")
+    external_id = serializers.CharField(help_text="推送系统的环节号（如有）。")
 
 
 class CaseOutSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    lookup_code = serializers.CharField()
-    external_id = serializers.CharField()
-    matter = serializers.CharField(source="matter_code")
-    matter_name = serializers.CharField()
-    department = serializers.CharField(source="department.name")
-    channel = serializers.CharField()
+    number = serializers.CharField(help_text="办件编号（年度-部门-序号）。")
+    lookup_code = serializers.CharField(help_text="查询码，申请人凭此和办件编号查询进度。")
+    external_id = serializers.CharField(help_text="推送系统的办件号。")
+    matter = serializers.CharField(source="matter_code", help_text="事项实施编码（申请时的版本）。")
+    matter_name = serializers.CharField(help_text="事项名称（申请时的版本）。")
+    department = serializers.CharField(source="department.name", help_text="办理部门。")
+    channel = serializers.CharField(help_text="申请渠道：window、online、kiosk、mobile、pushed。")
     applicant = serializers.CharField(source="masked_name", help_text="申请人（脱敏）。")
-    state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
-    applied_at = serializers.DateTimeField()
-    accepted_on = serializers.DateField()
-    due_date = serializers.DateField()
-    due_provisional = serializers.BooleanField()
-    completed_on = serializers.DateField()
-    light = serializers.CharField()
-    revision = serializers.IntegerField()
-    steps = StepOutSerializer(many=True)
+    state = serializers.CharField(help_text="办件状态代码。")
+    state_label = serializers.CharField(source="get_state_display", help_text="办件状态（中文）。")
+    applied_at = serializers.DateTimeField(help_text="申请时间。")
+    accepted_on = serializers.DateField(help_text="受理日期（未受理为空）。")
+    due_date = serializers.DateField(help_text="承诺办结日期（工作日计算；未受理为空）。")
+    due_provisional = serializers.BooleanField(help_text="期限为预计：所在年度的节假日安排尚未公布。")
+    completed_on = serializers.DateField(help_text="办结日期（未办结为空）。")
+    light = serializers.CharField(help_text="电子监察：green 绿灯、yellow 黄灯预警、red 红灯超期；未计时为空。")
+    revision = serializers.IntegerField(help_text="版本号；报告环节时带上，已被他人改动则返回 409。")
+    steps = StepOutSerializer(many=True, help_text="办理环节，按时间顺序。")
 
 
 def _problem(error: flow.CaseError) -> exceptions.ValidationError:
@@ -199,6 +223,14 @@ def _answer(case: Case, status: int = 200) -> Response:
     return Response(case_json(case), status=status)
 
 
+# Every case endpoint needs a key with write_cases (or a signed-in department user).
+AUTH_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="未提供接口密钥或未登录。"),
+    403: OpenApiResponse(ErrorSerializer, description="密钥没有“推送本部门办件”授权范围，或无权办理。"),
+}
+NUMBER = OpenApiParameter("number", str, OpenApiParameter.PATH, description="办件编号，例如 2026-001-000123。")
+
+
 class CaseBase(APIView):
     permission_classes = [CanPushCases]
     throttle_classes = [CasePushThrottle, UserThrottle]
@@ -210,6 +242,7 @@ class CaseListView(CaseBase):
         description="大厅或审批系统推送一个办件（需 write_cases）。同一 external_id 重复推送返回已建办件（200）。",
         request=CaseInSerializer,
         responses={
+            **AUTH_ERRORS,
             201: CaseOutSerializer,
             200: CaseOutSerializer,
             400: OpenApiResponse(
@@ -233,19 +266,19 @@ class CaseBatchInSerializer(serializers.Serializer):
 
 class BatchResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="在请求 cases 中的序号（从 0 起）。")
-    external_id = serializers.CharField()
+    external_id = serializers.CharField(help_text="该办件的推送系统办件号。")
     status = serializers.IntegerField(
         help_text="201 新建；200 已存在（重复推送）；400 字段有误；403 不能为该部门建件。"
     )
-    case = CaseOutSerializer(required=False)
+    case = CaseOutSerializer(required=False, help_text="办件（status 为 201 或 200 时）。")
     errors = serializers.DictField(required=False, help_text="字段 → 错误说明（status 为 400 或 403 时）。")
 
 
 class BatchOutSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    existing = serializers.IntegerField()
-    refused = serializers.IntegerField()
-    results = BatchResultSerializer(many=True)
+    created = serializers.IntegerField(help_text="新建的办件数。")
+    existing = serializers.IntegerField(help_text="已推送过（按 external_id）的办件数。")
+    refused = serializers.IntegerField(help_text="被拒绝（字段有误或无权）的办件数。")
+    results = BatchResultSerializer(many=True, help_text="逐个办件的结果，按请求顺序。")
 
 
 class CaseBatchView(CaseBase):
@@ -257,6 +290,7 @@ class CaseBatchView(CaseBase):
         ),
         request=CaseBatchInSerializer,
         responses={
+            **AUTH_ERRORS,
             200: BatchOutSerializer,
             400: OpenApiResponse(ErrorSerializer, description="请求不是 cases 列表，或超过上限。"),
         },
@@ -374,7 +408,9 @@ class CaseRecordView(CaseBase):
     @extend_schema(
         summary="办件详情",
         description="本部门办件的状态、期限和办理环节（申请人脱敏）。",
+        parameters=[NUMBER],
         responses={
+            **AUTH_ERRORS,
             200: CaseOutSerializer,
             404: OpenApiResponse(ErrorSerializer, description="没有该办件，或不属于本部门。"),
         },
@@ -387,9 +423,11 @@ class CaseRecordView(CaseBase):
 class CaseStepView(CaseBase):
     @extend_schema(
         summary="报告办理环节",
+        parameters=[NUMBER],
         description="报告一个办理环节（受理、补正告知、办结等）。非法环节返回 400 并说明；revision 已过时返回 409。",
         request=StepInSerializer,
         responses={
+            **AUTH_ERRORS,
             200: CaseOutSerializer,
             400: OpenApiResponse(ErrorSerializer, description="当前状态不能进行该环节，或字段有误。"),
             404: OpenApiResponse(ErrorSerializer, description="没有该办件，或不属于本部门。"),

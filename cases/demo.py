@@ -422,8 +422,8 @@ def _post_window_clerk() -> None:
     clerk = get_user_model().objects.filter(username="window_clerk").first()
     if clerk is None:
         return
-    for window in Window.objects.filter(hall__code="city-center", number__in=("A02", "A03")):
-        window.staff.add(clerk)
+    for window in Window.objects.filter(hall__code="city-center", number__in=("A02", "A03")).exclude(staff=clerk):
+        window.staff.add(clerk)  # once: every add is a history record of the window
 
 
 def _write(builder: _Builder, today: datetime.date, context: demo.DemoContext) -> dict[str, int]:

@@ -49,7 +49,7 @@ class RatesSerializer(serializers.Serializer):
     by = serializers.CharField(help_text="统计维度。")
     start = serializers.DateField(help_text="期间第一天。")
     end = serializers.DateField(help_text="期间最后一天。")
-    rows = RateRowSerializer(many=True)
+    rows = RateRowSerializer(many=True, help_text="每个分组一行，按所选维度。")
     total = RateRowSerializer(help_text="全部合计。")
 
 

@@ -136,7 +136,9 @@ USERS: list[DemoUser] = [
     # Reads the security audit log (安全审计); the superuser above does not see it (三权分立).
     DemoUser("audit_officer", "孙", "洁", "审计员（安全审计日志）", global_role="auditor"),
     # Posted to the city centre's 无差别受理 windows A02 and A03 (cases.demo): registers walk-in cases.
-    DemoUser("window_clerk", "周", "婷", "市政务服务中心 窗口工作人员（A02、A03 综合窗口）", global_role="window_staff"),
+    DemoUser(
+        "window_clerk", "周", "婷", "市政务服务中心 窗口工作人员（A02、A03 综合窗口）", global_role="window_staff"
+    ),
     # Electronic supervision of every department's cases (电子监察、督办).
     DemoUser("supervisor", "吴", "刚", "效能监察员（电子监察、督办）", global_role="supervisor"),
 ]

@@ -596,7 +596,7 @@ def on_membership_changed(sender, instance, raw=False, **kwargs) -> None:
 def sync_all() -> SyncReport:
     """Rebuild every grant, group membership and page permission; safe to run any time."""
     from .models import Department
-    from .policy import owned_models
+    from .policy import granted_models
 
     report = ensure_global_roles()
     for department in Department.objects.all():
@@ -608,7 +608,7 @@ def sync_all() -> SyncReport:
         models.Q(department_memberships__isnull=False) | models.Q(groups__department_role__isnull=False)
     ).distinct():
         report.merge(sync_user_groups(user))
-    for model in owned_models:
+    for model in granted_models:
         report.merge(sync_model_grants(model))
     return report
 

@@ -29,8 +29,10 @@ from .roles import ROLE_ACTIONS
 _ROLE_CACHE = "_department_roles_cache"
 _CHECKER_CACHE = "_guardian_checker_cache"
 
-# Models whose records are owned by a department, in registration order.
+# Models whose records are owned by a department, in registration order; those of them whose
+# grants are kept per record (all but ``object_grants=False``: cases) are ``granted_models``.
 owned_models: list[type[Model]] = []
+granted_models: list[type[Model]] = []
 
 
 def _is_active(user) -> bool:
@@ -289,6 +291,7 @@ def register_owned_model(
     if model not in owned_models:
         owned_models.append(model)
         if object_grants:
+            granted_models.append(model)
             grants.connect_owned_model(model)
     return policy
 
@@ -333,6 +336,7 @@ __all__ = [
     "DepartmentWidePolicy",
     "department_roles",
     "forget_cached_permissions",
+    "granted_models",
     "owned_models",
     "pages_user_may_see",
     "policy_for",
