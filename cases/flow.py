@@ -330,8 +330,9 @@ def act(case_id: int, step: Step, *, user=None, actor_name: str = "") -> Case:
     case.state = action.target
     reading = clock.read(case, today=on)
     clock.apply(case, reading)
-    case.light = clock.light_of(case, timezone.localdate())
-    case.light_since = timezone.localdate() if case.light else None
+    light = clock.light_of(case, timezone.localdate())
+    if light != case.light:  # the day it turned this colour (kept while it stays so)
+        case.light, case.light_since = light, timezone.localdate() if light else None
     case.revision += 1
     case.save()
     CaseStep.objects.create(
