@@ -54,7 +54,7 @@ class TestCreate:
         revision = matter.latest_revision
         assert revision.user == terminal.service_user
         assert terminal.name in revision.user.get_full_name() or revision.user.first_name == terminal.name
-        entry = ModelLogEntry.objects.filter(object_id=str(matter.pk), action="wagtail.create").get()
+        entry = ModelLogEntry.objects.for_instance(matter).filter(action="wagtail.create").get()
         assert entry.user == terminal.service_user
 
     def test_another_department_is_refused_and_nothing_is_written(self, api, world, department_system):
