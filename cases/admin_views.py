@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 import audit
 from audit import kinds as audit_kinds
+from core.http import download_response
 from core.identity import IdType
 from permissions.policy import policy_for
 
@@ -380,8 +381,6 @@ class MaterialFileView(View):
     """An applicant's uploaded material, as a download, to whoever may act on the case."""
 
     def get(self, request, pk: int, material_id: int):
-        from urllib.parse import quote
-
         case = load_case(request.user, pk)
         if not may_act(request.user, case):
             raise PermissionDenied
@@ -390,9 +389,5 @@ class MaterialFileView(View):
             raise Http404("没有该材料文件。")
         with material.file.open("rb") as handle:
             content = handle.read()
-        response = HttpResponse(content, content_type="application/octet-stream")
         name = material.original_name or material.file.name.rsplit("/", 1)[-1]
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(content, "application/octet-stream", name)

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core import demo
-from core.identity import ID_WEIGHTS
+from core.identity import resident_id_check_char
 from core.pii import keyed_hash
 from matters.models import Matter
 from permissions.demo_data import credit_code
@@ -70,8 +70,7 @@ COMPANY_KINDS = (
 def _resident_id(rng: random.Random) -> str:
     born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 55))
     first = f"990102{born:%Y%m%d}{rng.randrange(1000):03d}"
-    total = sum(int(d) * w for d, w in zip(first, ID_WEIGHTS, strict=True))
-    return first + "10X98765432"[total % 11]
+    return first + resident_id_check_char(first)
 
 
 def _phone(rng: random.Random) -> str:

@@ -14,7 +14,7 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def client_address(request: HttpRequest) -> str:
@@ -48,3 +48,14 @@ def rate_limited(request: HttpRequest, scope: str, limit: int, window: int = 360
 
     key = f"ratelimit:{scope}:{keyed_hash(client_address(request))}:{int(time.time() // window)}"
     return count_in_window(key, window) > limit
+
+
+def download_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A private file as a download: never rendered inline, never cached, type not sniffed."""
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

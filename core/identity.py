@@ -24,12 +24,17 @@ class IdType(models.TextChoices):
     OTHER = "other", "其他证件"
 
 
+def resident_id_check_char(first17: str) -> str:
+    """The check character of a resident ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11]
+
+
 def valid_resident_id(value: str) -> bool:
     """GB 11643-1999: 17 digits and a check character."""
     if not re.fullmatch(r"\d{17}[\dX]", value):
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == value[17]
+    return resident_id_check_char(value[:17]) == value[17]
 
 
 # Documents other than the resident ID card (after ``normalise``: no spaces or dashes, upper case).

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.identity import ID_WEIGHTS
+from core.identity import resident_id_check_char
 from disclosure import request_flow as flow
 from disclosure.request_models import REPLY_SUBREASONS, DisclosureRequest, ReplyType
 from permissions.models import Department
@@ -52,7 +52,7 @@ DEPARTMENTS = ["market", "health", "resources", "housing", "civil", "hrss", "gov
 def _resident_id(rng: random.Random) -> str:
     body = f"{rng.choice(['110101', '330102', '420106', '510104'])}{rng.randint(1950, 2004)}{rng.randint(1, 12):02d}"
     body += f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + resident_id_check_char(body)
 
 
 def _credit_code(rng: random.Random) -> str:

@@ -30,6 +30,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 import audit
 from audit import kinds as audit_kinds
+from core.http import download_response
 from core.spreadsheets import safe_writer
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -54,7 +55,7 @@ from .request_models import (
     ReplyType,
     RequestStatus,
 )
-from .request_views import create_request, download_response
+from .request_views import create_request
 
 VIEW = ("view", "change")
 

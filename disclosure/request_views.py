@@ -11,10 +11,12 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+
+from core.http import download_response
 
 from . import letters as letter_texts
 from . import request_flow as flow
@@ -114,17 +116,6 @@ def _applicant_letter(request, letter_id: int) -> Letter:
     if letter is None or not _granted(request, letter.request_id):
         raise Http404("请先凭查询码和联系电话查询。")
     return letter
-
-
-def download_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A private file as a download: never rendered inline, never cached, type not sniffed."""
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def letter_pdf(page, request, letter_id: int):
