@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "theme",
     # domains
     "terminals",
+    "ratings",
+    "interaction",
+    "appointments",
     "cases",
     "guides",
     "halls",
@@ -497,6 +500,29 @@ CASES_MATERIAL_MAX_BYTES = env.int("CASES_MATERIAL_MAX_BYTES", default=10 * 1024
 CASES_SMS_GATEWAY = env.str("CASES_SMS_GATEWAY", default="")
 # How long the public rates (/api/v1/cases/rates/) may be served from the cache at most.
 CASES_RATES_CACHE_SECONDS = env.int("CASES_RATES_CACHE_SECONDS", default=300)
+
+# 好差评 (docs/ratings.md, 国办发〔2019〕51号): working days a department has to verify and rectify a
+# 差评 (some cities use 5), the 回访 (callback) that follows, and ratings one address may post per hour.
+RATINGS_RECTIFY_DAYS = env.int("RATINGS_RECTIFY_DAYS", default=15)
+RATINGS_CALLBACK_DAYS = env.int("RATINGS_CALLBACK_DAYS", default=5)
+RATINGS_PER_HOUR = env.int("RATINGS_PER_HOUR", default=20)
+
+# 咨询、投诉、建议 (docs/interaction.md): the reply period per kind in working days, the yellow light
+# (working days left), and submissions and lookups per client address and hour.
+INTERACTION_REPLY_DAYS = env.json(
+    "INTERACTION_REPLY_DAYS", default={"consultation": 5, "complaint": 10, "suggestion": 10}
+)
+INTERACTION_WARNING_DAYS = env.int("INTERACTION_WARNING_DAYS", default=2)
+INTERACTION_SUBMISSIONS_PER_HOUR = env.int("INTERACTION_SUBMISSIONS_PER_HOUR", default=5)
+INTERACTION_LOOKUPS_PER_HOUR = env.int("INTERACTION_LOOKUPS_PER_HOUR", default=20)
+
+# 预约 (docs/appointments.md): no-shows within a period block new bookings for a while; bookings and
+# lookups per client address and hour.
+APPOINTMENTS_NO_SHOW_LIMIT = env.int("APPOINTMENTS_NO_SHOW_LIMIT", default=3)
+APPOINTMENTS_NO_SHOW_PERIOD_DAYS = env.int("APPOINTMENTS_NO_SHOW_PERIOD_DAYS", default=90)
+APPOINTMENTS_BLOCK_DAYS = env.int("APPOINTMENTS_BLOCK_DAYS", default=30)
+APPOINTMENTS_BOOKINGS_PER_HOUR = env.int("APPOINTMENTS_BOOKINGS_PER_HOUR", default=10)
+APPOINTMENTS_LOOKUPS_PER_HOUR = env.int("APPOINTMENTS_LOOKUPS_PER_HOUR", default=20)
 
 # The statutory clock of requests (《政府信息公开条例》, docs/requests.md). Third parties have 15
 # working days to answer a consultation (art. 32); at most that much is excluded from the reply
