@@ -166,6 +166,11 @@ SUPERVISOR = GlobalRole(
         "cases.add_supervisionorder",
         "cases.change_supervisionorder",
         "cases.view_supervisionorder",
+        # 好差评: reads every department's ratings and their handling, decides the departments' appeals.
+        "ratings.view_rating",
+        "ratings.decide_appeal",
+        # 政民互动: reads every department's 咨询投诉建议 and their clocks (contact details masked).
+        "interaction.view_interaction",
     ),
 )
 
