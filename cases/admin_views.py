@@ -367,14 +367,37 @@ class AcceptanceNoticeView(View):
             raise PermissionDenied
         if case.accepted_on is None:
             raise Http404("办件尚未受理，没有受理通知书。")
-        from .documents import acceptance_notice_pdf
+        from .documents import acceptance_notice_pdf, document_links
 
-        pdf = acceptance_notice_pdf(case, progress_url(request, case), timezone.localdate())
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        links = document_links(case, request.build_absolute_uri)
+        pdf = acceptance_notice_pdf(case, progress_url(request, case), timezone.localdate(), links)
+        return pdf_response(pdf, f"{case.number}.pdf")
+
+
+class DeliverySlipView(View):
+    """办结出件单 as PDF, for a completed case: the result, the dates and the QR codes (progress, rating)."""
+
+    def get(self, request, pk: int):
+        case = load_case(request.user, pk)
+        if not may_act(request.user, case):
+            raise PermissionDenied
+        if case.completed_on is None:
+            raise Http404("办件尚未办结，没有出件单。")
+        from .documents import delivery_slip_pdf, document_links
+
+        links = document_links(case, request.build_absolute_uri)
+        pdf = delivery_slip_pdf(case, progress_url(request, case), timezone.localdate(), links)
+        return pdf_response(pdf, f"{case.number}-出件单.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class MaterialFileView(View):

@@ -11,7 +11,10 @@ None when there is nothing to divide by.
 - 按时办结率: ``completed_on <= due_date``; 提前办结率: ``completed_on < due_date``;
 - 平均用时 vs 平均承诺时限: working days used (special procedures not counted) vs promised;
 - 一次办成率: completed without any 补正 (``amendments == 0``);
-- 平均跑动次数: visits to a hall; 网上办理占比: channel online, mobile or kiosk.
+- 平均跑动次数: visits to a hall; 网上办理占比: channel online, mobile or kiosk;
+- 满意率 (好差评, 国办发〔2019〕51号): of the rated cases, those rated 基本满意 or better
+  (``satisfaction`` >= 3: 非常满意, 满意, 基本满意; 不满意 and 非常不满意 are 差评); a rating excluded by
+  an upheld appeal does not count (the ratings app keeps ``satisfaction`` accordingly).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ DIMENSIONS = {
 }
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.MOBILE, Channel.KIOSK)
 MAX_MONTHS = 60
+SATISFIED_FROM = 3  # 基本满意 and better are 好评; 不满意 (2) and 非常不满意 (1) are 差评
 NO_HALL = "网上及其他（未经大厅窗口）"
 NO_LEVEL = "未标注层级"
 
@@ -52,10 +56,24 @@ AGGREGATES = {
     "with_used": Count("used_days"),
     "avg_promised": Avg("promised_limit"),
     "avg_visits": Avg("visits"),
+    "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+    "satisfied": Count("pk", filter=Q(satisfaction__gte=SATISFIED_FROM)),
 }
 
 
-COUNTED = ("total", "immediate", "on_the_spot", "on_time", "early", "once", "online", "at_most_one_visit", "with_used")
+COUNTED = (
+    "total",
+    "immediate",
+    "on_the_spot",
+    "on_time",
+    "early",
+    "once",
+    "online",
+    "at_most_one_visit",
+    "with_used",
+    "rated",
+    "satisfied",
+)
 
 
 class RatesError(ValueError):
@@ -83,6 +101,8 @@ class Row:
     avg_promised: float | None
     avg_visits: float | None
     with_used: int = 0  # cases with days used recorded (the weight of ``avg_used``)
+    rated: int = 0  # cases with a rating in force
+    satisfied: int = 0  # of them, rated 基本满意 or better
 
     def _share(self, part: int) -> float | None:
         return part / self.total if self.total else None
@@ -115,6 +135,10 @@ class Row:
     def at_most_one_visit_share(self) -> float | None:
         return self._share(self.at_most_one_visit)
 
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
     def as_dict(self) -> dict:
         def rounded(value):
             return None if value is None else round(value, 4)
@@ -138,6 +162,9 @@ class Row:
             "average_used_days": rounded(self.avg_used),
             "average_promised_days": rounded(self.avg_promised),
             "average_visits": rounded(self.avg_visits),
+            "rated": self.rated,
+            "satisfied": self.satisfied,
+            "satisfaction_rate": rounded(self.satisfaction_rate),
         }
 
 

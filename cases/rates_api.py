@@ -43,6 +43,11 @@ class RateRowSerializer(serializers.Serializer):
     average_used_days = serializers.FloatField(allow_null=True, help_text="平均实际用时（工作日，特别程序不计）。")
     average_promised_days = serializers.FloatField(allow_null=True, help_text="平均承诺时限（工作日）。")
     average_visits = serializers.FloatField(allow_null=True, help_text="平均到现场次数。")
+    rated = serializers.IntegerField(help_text="已评价的办件数（好差评；申诉成立而剔除的评价不计）。")
+    satisfied = serializers.IntegerField(help_text="其中评价为基本满意及以上的件数。")
+    satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="满意率（0–1）：基本满意及以上的评价占已评价办件的比例；无评价时为 null。"
+    )
 
 
 class RatesSerializer(serializers.Serializer):
@@ -65,7 +70,7 @@ class CaseRatesView(APIView):
         summary="办件统计（办结率）",
         description=(
             "按部门、大厅、窗口、事项、行使层级或月份统计期间内办结的办件：即办件占比、当场办结率、按时办结率、"
-            "提前办结率、平均用时与平均承诺时限、一次办成率、平均跑动次数、网上办理占比。只含汇总数字，不含任何个人信息；"
+            "提前办结率、平均用时与平均承诺时限、一次办成率、平均跑动次数、网上办理占比、满意率（好差评）。只含汇总数字，不含任何个人信息；"
             "撤回和不予受理的办件不计入办结率。"
         ),
         parameters=[

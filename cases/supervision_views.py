@@ -289,6 +289,8 @@ COLUMNS = [
     ("一次办成率", "once_rate", _percent),
     ("平均跑动次数", "avg_visits", _days),
     ("网上办理占比", "online_share", _percent),
+    ("评价件数", "rated", None),
+    ("满意率", "satisfaction_rate", _percent),
 ]
 CHART_WIDTH, BAR_AREA = 640, 420
 

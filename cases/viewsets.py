@@ -28,6 +28,7 @@ def register_case_admin_urls():
         path(base, views.CaseDetailView.as_view(), name="cases_detail"),
         path(base + "act/", views.CaseActionView.as_view(), name="cases_action"),
         path(base + "notice.pdf", views.AcceptanceNoticeView.as_view(), name="cases_notice_pdf"),
+        path(base + "slip.pdf", views.DeliverySlipView.as_view(), name="cases_slip_pdf"),
         path(base + "materials/<int:material_id>/", views.MaterialFileView.as_view(), name="cases_material_file"),
     ]
 

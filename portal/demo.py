@@ -17,6 +17,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from cases.pages import CaseIndexPage
+from ratings.pages import RatingIndexPage
 from core import demo
 from disclosure.models import DisclosureIndexPage
 from guides.models import GuideIndexPage
@@ -299,10 +300,34 @@ def _ensure_sections(home: HomePage, admin) -> dict[str, int]:
         _publish(halls, admin)
         result["fwdt"] = halls.pk
     result[CASES_SLUG] = _ensure_case_index(home, admin, existing)
+    result[RATINGS_SLUG] = _ensure_rating_index(home, admin, existing)
     return result
 
 
 CASES_SLUG = "banjian"
+RATINGS_SLUG = "pingjia"
+
+
+def _ensure_rating_index(home: HomePage, admin, existing: dict[str, int]) -> int:
+    """好差评 (评价公示 and the rating forms) under the home page, once."""
+    if RATINGS_SLUG in existing:
+        return existing[RATINGS_SLUG]
+    page = RatingIndexPage.objects.first()
+    if page is not None:
+        return page.pk
+    page = RatingIndexPage(
+        title="好差评",
+        slug=RATINGS_SLUG,
+        intro=(
+            "<p>政务服务“好差评”：一次一评、一事一评。办结后可在窗口评价器、受理通知书和出件单上的二维码、"
+            "“办件查询”页面评价；差评由办理部门核实整改并回访。</p>"
+        ),
+        search_description="示范市政务服务“好差评”评价公示：各部门、大厅、事项的评价数、好评率、差评数和整改率。",
+        show_in_menus=True,
+    )
+    home.add_child(instance=page)
+    _publish(page, admin)
+    return page.pk
 
 
 def _ensure_case_index(home: HomePage, admin, existing: dict[str, int]) -> int:
