@@ -97,12 +97,12 @@ def appt(org, clock) -> ApptWorld:
 PHONE = "13812345678"
 
 
-def book(world, group="a", matter="licence", day=D(2026, 10, 8), start="09:00", phone=PHONE, name="张三丰", at=None):
+def book(world, group="a", matter="licence", day=None, start="09:00", phone=PHONE, name="张三丰", at=None):
     """Book through the service (the clock's now unless ``at``)."""
     return service.book(
         group=world.groups[group],
         matter=world.matters[matter],
-        day=day,
+        day=day or D(2026, 10, 8),
         start=datetime.time.fromisoformat(start),
         name=name,
         phone=phone,
