@@ -87,7 +87,7 @@ class CloseInSerializer(serializers.Serializer):
     revision = serializers.IntegerField(required=False, min_value=0, help_text="读取时的版本；已被改动则返回 409。")
 
 
-class StepOutSerializer(serializers.Serializer):
+class InteractionStepOutSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="环节代码（submit_new、accept、transfer、approve、reject、close）。")
     label = serializers.CharField(help_text="环节名称。")
     on = serializers.DateField(help_text="日期。")
@@ -113,7 +113,7 @@ class InteractionOutSerializer(serializers.Serializer):
     refusal = serializers.CharField(help_text="不予受理理由（如有）。")
     satisfaction = serializers.CharField(help_text="回访结果（办结后）。")
     revision = serializers.IntegerField(help_text="版本号；办结时带上，已被改动则返回 409。")
-    steps = StepOutSerializer(many=True, help_text="办理环节（来电人可见的），按时间顺序。")
+    steps = InteractionStepOutSerializer(many=True, help_text="办理环节（来电人可见的），按时间顺序。")
 
 
 VISIBLE_STEPS = ("submit_new", "accept", "transfer", "approve", "reject", "close")
