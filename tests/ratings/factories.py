@@ -33,7 +33,9 @@ def running_case(world):
     return CaseFactory(matter=world.matters["promised"], window=world.windows["own"], accepted_on=last_working_day())
 
 
-def rate(case, level: int = 5, channel: str = "pad", reasons=(), comment: str = "", real_name: bool = True, **kw) -> Rating:
+def rate(
+    case, level: int = 5, channel: str = "pad", reasons=(), comment: str = "", real_name: bool = True, **kw
+) -> Rating:
     if level <= 2 and not reasons:
         reasons = ["slow"]
     submission = flow.Submission(level=level, reasons=list(reasons), comment=comment, real_name=real_name)

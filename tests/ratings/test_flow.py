@@ -117,7 +117,7 @@ def test_a_real_name_bad_rating_is_verified_rectified_called_back_and_closed(cas
     assert rating.handling == Handling.CLOSED and rating.callback_by == owner and rating.closed_on
     labels = list(rating.steps.values_list("label", flat=True))
     assert labels == ["评价：非常不满意", "核实", "整改", "回访：对整改满意", "办结"]
-    assert [s.actor_name for s in rating.steps.all()][0] == "评价人"
+    assert rating.steps.first().actor_name == "评价人"
 
 
 def test_a_rater_not_satisfied_with_the_rectification_sends_it_back(case_world, done):
