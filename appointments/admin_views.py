@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -91,13 +90,14 @@ class DayView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        halls = list(desk_halls(user))
-        today = timezone.localdate()
+        hall_choices = desk_halls(user)
+        halls = list(hall_choices)
+        today = service.now().date()
         data = self.request.GET.copy()
         data.setdefault("date", today.isoformat())
         if halls:
             data.setdefault("hall", str(halls[0].pk))
-        form = DayForm(data, halls=halls)
+        form = DayForm(data, halls=hall_choices)
         hall = day = None
         if form.is_valid():
             hall, day = form.cleaned_data["hall"], form.cleaned_data["date"]
@@ -275,7 +275,7 @@ class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
 
 def dashboard_figures(user) -> dict:
     """Today's bookings by hall and state, and pending out-of-hours requests, for the user's halls."""
-    today = timezone.localdate()
+    today = service.now().date()
     rows: dict[int, dict] = {}
     for hall_id, hall_name, state in (
         visible_bookings(user)

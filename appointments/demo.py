@@ -97,6 +97,15 @@ def _days(today: datetime.date) -> tuple[list[datetime.date], list[datetime.date
     return sorted(past), future
 
 
+def _room(group, days, slots, taken):
+    """The first (day, slot) with a place left, else the first one (a demo may overbook a past day)."""
+    for day in days:
+        for slot in slots:
+            if taken.get((group.pk, day, slot[0]), 0) < group.capacity:
+                return day, slot
+    return days[0], slots[0]
+
+
 def _bookings(context: demo.DemoContext) -> dict[str, int]:
     if Booking.objects.exists():
         return {"预约": Booking.objects.count()}
@@ -174,16 +183,13 @@ def _bookings(context: demo.DemoContext) -> dict[str, int]:
                     add(group, rng.choice(matters), day, start, end, state)
         if first_full:
             first_full = False
-            # The README's booking: the day after tomorrow's first free afternoon slot of this group.
-            day = future[2]
-            start, end = next(
-                ((s, e) for s, e in slots if s.hour >= 14 and taken.get((group.pk, day, s), 0) < group.capacity)
-            )
+            # The README's booking: the first free afternoon slot from the day after tomorrow on.
+            day, (start, end) = _room(group, future[2:], slots[7:] + slots[:7], taken)
             add(group, matters[0], day, start, end, BookingState.BOOKED, DEMO_BOOKING_PHONE, DEMO_BOOKING_CODE, "陈静")
             # Three no-shows in the last days: this number is barred from booking for a while.
-            for day in past[-3:]:
-                s, e = slots[-1]
-                add(group, matters[0], day, s, e, BookingState.NO_SHOW, DEMO_BLOCKED_PHONE, name="赵强")
+            for past_day in past[-3:]:
+                day, (start, end) = _room(group, [past_day], slots[::-1], taken)
+                add(group, matters[0], day, start, end, BookingState.NO_SHOW, DEMO_BLOCKED_PHONE, name="赵强")
     Booking.objects.bulk_create(bookings, batch_size=500)
     events = []
     for b in bookings:
