@@ -375,3 +375,12 @@ def test_a_future_submission_time_is_refused(iworld):
     with pytest.raises(flow.InteractionError) as refused:
         flow.submit(submission(), department=iworld.dept_a, submitted_at=at(D(2099, 1, 1)))
     assert refused.value.field == "submitted_at"
+
+
+def test_a_provisional_due_date_is_recomputed_when_the_calendar_changes(iworld):
+    item = submit(iworld.dept_a, on=D(2026, 9, 30))
+    Interaction.objects.filter(pk=item.pk).update(due_date=D(2026, 10, 9), due_provisional=True)
+    assert clock.recompute_provisional() == 1
+    item.refresh_from_db()
+    assert item.due_date == D(2026, 10, 13) and not item.due_provisional
+    assert clock.recompute_provisional() == 0  # nothing left to do
