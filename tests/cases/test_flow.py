@@ -306,7 +306,7 @@ def test_applicant_personal_data_is_encrypted_at_rest(case_world):
         ({"phone": "12345"}, "phone", "手机号码"),
         ({"kind": "organisation"}, "id_type", "统一社会信用代码"),
         ({"id_type": "credit_code"}, "id_type", "自然人"),
-        ({"kind": "organisation", "id_type": "credit_code", "id_number": "91110000000000000X"}, "id_number", ""),
+        ({"kind": "organisation", "id_type": "credit_code", "id_number": "91110000000000000X"}, "id_number", "代码"),
         ({"name": "长" * 101}, "applicant_name", "100个字"),
         ({"email": "not-mail"}, "email", "电子邮箱"),
         ({"kind": "robot"}, "applicant_kind", "申请人类型"),
