@@ -127,6 +127,40 @@ class DayView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
+class BookingDetailView(WagtailAdminTemplateMixin, TemplateView):
+    """One booking and its history (every event: who, when, what)."""
+
+    template_name = "appointments/admin/booking_detail.html"
+    header_icon = "date"
+
+    def get_page_title(self):
+        return f"预约 {self.booking.code}"
+
+    def dispatch(self, request, *args, **kwargs):
+        found = visible_bookings(request.user).select_related("hall", "group", "matter").filter(pk=kwargs["pk"])
+        self.booking = found.first()
+        if self.booking is None:
+            raise Http404("没有该预约，或您无权查看。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        day = reverse("appointments_day") + f"?hall={self.booking.hall_id}&date={self.booking.date:%Y-%m-%d}"
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": day, "label": "当日预约"},
+            {"url": "", "label": self.booking.code},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            booking=self.booking,
+            events=list(self.booking.events.select_related("actor")),
+            may_act=booking_policy().user_has_permission_for_instance(self.request.user, "change", self.booking),
+        )
+        return context
+
+
 class BookingActionView(View):
     """POST check_in / no_show / cancel for one booking; refusals come back as Chinese messages."""
 

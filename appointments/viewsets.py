@@ -176,6 +176,7 @@ def register_appointment_admin_urls():
         path(
             "appointments/bookings/<int:pk>/act/", views.BookingActionView.as_view(), name="appointments_booking_action"
         ),
+        path("appointments/bookings/<int:pk>/", views.BookingDetailView.as_view(), name="appointments_booking"),
         path("appointments/requests/", views.RequestIndexView.as_view(), name="appointments_requests"),
         path("appointments/requests/<int:pk>/", views.RequestDetailView.as_view(), name="appointments_request"),
     ]
