@@ -317,6 +317,11 @@ def add_ratings_panel(request, panels) -> None:
         open=Count("pk", filter=Q(handling__in=OPEN_HANDLING)),
         late=Count("pk", filter=late_filter(today)),
         appeals=Count("pk", filter=Q(appeal=Appeal.PENDING)),
+        real_bad=Count("pk", filter=figures.REAL_BAD & Q(rated_on__year=today.year)),
+        real_bad_done=Count("pk", filter=figures.REAL_BAD & figures.CALLED_BACK & Q(rated_on__year=today.year)),
     )
     if any(counts.values()):
+        real_bad, done = counts.pop("real_bad"), counts.pop("real_bad_done")
+        counts["callback_rate"] = done / real_bad if real_bad else None
+        counts["year"] = today.year
         panels.append(RatingsPanel(counts))

@@ -23,6 +23,7 @@ DIMENSIONS = {"department": "部门", "hall": "大厅", "matter": "事项", "mon
 NO_HALL = "网上及其他（未经大厅窗口）"
 BAD = Q(level__in=BAD_LEVELS)
 REAL_BAD = BAD & Q(real_name=True)
+CALLED_BACK = Q(handling=Handling.CLOSED, callback_at__isnull=False, rectified_on__isnull=False)
 
 
 def aggregates(today: datetime.date) -> dict:
@@ -35,9 +36,7 @@ def aggregates(today: datetime.date) -> dict:
         "bad": Count("pk", filter=BAD),
         "rectified": Count("pk", filter=BAD & Q(handling__in=(Handling.CALLBACK, Handling.CLOSED))),
         "real_bad": Count("pk", filter=REAL_BAD),
-        "real_bad_done": Count(
-            "pk", filter=REAL_BAD & Q(handling=Handling.CLOSED, callback_at__isnull=False, rectified_on__isnull=False)
-        ),
+        "real_bad_done": Count("pk", filter=REAL_BAD & CALLED_BACK),
         "late": Count("pk", filter=BAD & late),
         "avg_level": Avg("level"),
     }

@@ -175,6 +175,7 @@ def test_the_dashboard_panel_shows_open_bad_ratings(client, case_world, ratings)
     client.force_login(case_world.users["owner"])
     home = client.get("/admin/").content.decode()
     assert "待处理的差评" in home
+    assert "实名差评回访整改率：<strong>0.0%</strong>" in home  # one real-name 差评 of A, not called back yet
     client.force_login(case_world.users["clerk"])
     assert "待处理的差评" not in client.get("/admin/").content.decode()
 

@@ -165,3 +165,14 @@ def test_the_figures_page_costs_the_same_queries_for_few_and_many_departments(cl
     rate(completed_case(case_world, matter="other", window="other"), 4)
     rate(completed_case(case_world, matter="immediate"), 3)
     assert count() == few
+
+
+def test_guide_pages_link_to_rating_the_service_online(client, pages, case_world):
+    from ..guides.factories import GuidePageFactory
+
+    matter = case_world.matters["promised"]
+    html = client.get(GuidePageFactory(matter=matter).url).content.decode()
+    assert f'href="/pingjia/service/{matter.pk}/"' in html and "“好差评”在线评价" in html
+    pages.unpublish()
+    html = client.get(GuidePageFactory(matter=matter, slug="another").url).content.decode()
+    assert 'id="service-rating"' not in html  # no live rating page: no dead link
