@@ -21,6 +21,9 @@ SERVICE_SECTIONS = [
     ("部门服务", "bmfw", ("guides",)),
     ("一件事", "yjs", ("guides",)),
     ("办件服务", "banjian", ()),  # cases.pages.CaseIndexPage: 办件公示、办件查询、在线申请
+    ("网上预约", "yuyue", ()),  # appointments: 预约取号、我的预约、非工作时间预约服务
+    ("咨询投诉", "hudong", ()),  # interaction: 我要咨询、我要投诉、我要建议、公开答复
+    ("好差评", "pingjia", ()),  # ratings.pages.RatingIndexPage: 评价公示、评价
 ]
 DISCLOSURE_SLUG = "xxgk"
 DISCLOSURE_GUIDE_SLUG = "gkzn"

@@ -176,3 +176,17 @@ def test_guide_pages_link_to_rating_the_service_online(client, pages, case_world
     pages.unpublish()
     html = client.get(GuidePageFactory(matter=matter, slug="another").url).content.decode()
     assert 'id="service-rating"' not in html  # no live rating page: no dead link
+
+
+def test_the_demo_portal_has_the_ratings_column_in_the_menu(client, case_world):
+    from portal.demo import load_portal_pages
+
+    from ..permissions.factories import UserFactory
+
+    admin = UserFactory(username="demo_admin", superuser=True)
+    load_portal_pages(admin)
+    load_portal_pages(admin)  # again: nothing new
+    page = RatingIndexPage.objects.get()
+    assert page.slug == "pingjia" and page.live
+    html = client.get("/").content.decode()
+    assert 'href="/pingjia/"' in html and ">好差评<" in html
