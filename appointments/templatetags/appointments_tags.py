@@ -59,3 +59,30 @@ def hall_appointments(context, hall) -> dict:
     if page is not None:
         book_url = page.get_url(request) + f"?hall={hall.code}"
     return {"days": rows, "book_url": book_url}
+
+
+@register.inclusion_tag("appointments/includes/matter_booking.html", takes_context=True)
+def matter_booking_links(context, matter) -> dict:
+    """预约办理 links of a matter: each hall where a window group takes bookings for it (one query)."""
+    from django.db.models import Q
+
+    from appointments.models import ServiceGroup
+
+    page = _index_page() if matter is not None and getattr(matter, "pk", None) else None
+    if page is None:
+        return {"links": []}
+    groups = (
+        ServiceGroup.objects.filter(is_active=True, hall__is_active=True, hall__booking_schedule__is_active=True)
+        .filter(Q(matters=matter.pk) | Q(windows__matters=matter.pk))
+        .select_related("hall")
+        .order_by("hall__sort_order", "hall__code", "sort_order", "pk")
+        .distinct()
+    )
+    base = page.get_url(context.get("request"))
+    links, seen = [], set()
+    for group in groups:
+        if group.hall_id in seen:
+            continue
+        seen.add(group.hall_id)
+        links.append((group.hall.name, f"{base}?hall={group.hall.code}&group={group.pk}&matter={matter.pk}"))
+    return {"links": links}

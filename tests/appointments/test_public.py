@@ -277,3 +277,19 @@ def test_no_public_page_shows_a_phone_or_full_name(client, page, appt):
     ):
         text = client.get(url).content.decode()
         assert PHONE not in text and "张三丰" not in text and booking.code not in text
+
+
+def test_the_matter_page_links_to_booking_at_each_hall_that_takes_it(client, page, appt):
+    from appointments.templatetags.appointments_tags import matter_booking_links
+
+    found = matter_booking_links({"request": None}, appt.matters["change"])["links"]
+    assert [hall for hall, _ in found] == ["甲局大厅"]
+    assert found[0][1] == f"/yuyue/?hall=hall-a&group={appt.groups['a'].pk}&matter={appt.matters['change'].pk}"
+    assert matter_booking_links({"request": None}, appt.matters["other"])["links"][0][0] == "乙局大厅"
+    text = client.get(found[0][1]).content.decode()
+    assert "选择日期" in text and "营业执照变更登记" in text
+    from matters.pages import MatterCatalogPage
+
+    matter = appt.matters["change"]
+    html = client.get(f"{MatterCatalogPage.objects.get().url}item/{matter.implementation_code}/").content.decode()
+    assert "预约到甲局大厅办理" in html and found[0][1].replace("&", "&amp;") in html
