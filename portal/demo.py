@@ -17,7 +17,6 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from cases.pages import CaseIndexPage
-from ratings.pages import RatingIndexPage
 from core import demo
 from disclosure.models import DisclosureIndexPage
 from guides.models import GuideIndexPage
@@ -25,6 +24,7 @@ from matters.models import Term, Vocabulary
 from matters.pages import MatterCatalogPage
 from permissions import demo_data
 from permissions.models import Department
+from ratings.pages import RatingIndexPage
 
 from .models import HallIndexPage, HomePage, SectionPage
 
