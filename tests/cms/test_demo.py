@@ -163,6 +163,27 @@ def test_demo_site_pages(demo_city, client):
 
 
 @pytest.mark.django_db
+def test_demo_ratings_make_the_figures_meaningful(demo_city, client):
+    """好差评: about half the finished cases rated, 差评 in every state of their handling, some late,
+    appeals pending, upheld (excluded) and rejected; the case carries the level in force."""
+    from django.utils import timezone
+
+    from cases.models import Case
+    from ratings.models import Appeal, Handling, Rating
+
+    bad = Rating.objects.filter(level__lte=2)
+    assert Rating.objects.count() > 500 and bad.count() >= 30
+    assert set(bad.values_list("handling", flat=True)) == {h.value for h in Handling if h != Handling.NONE}
+    assert any(rating.is_late(timezone.localdate()) for rating in bad)
+    assert {Appeal.PENDING, Appeal.UPHELD, Appeal.REJECTED} <= set(Rating.objects.values_list("appeal", flat=True))
+    assert Rating.objects.filter(excluded=True, appeal=Appeal.UPHELD).exists()
+    rated = Case.objects.filter(ratings__excluded=False).distinct()
+    assert rated.filter(satisfaction__isnull=True).count() == 0
+    page = client.get("/pingjia/").content.decode()
+    assert "示范市市场监督管理局" in page and "%" in page
+
+
+@pytest.mark.django_db
 def test_demo_guides_and_disclosure(demo_city, client):
     """40+ guides, three bundles across departments, a review backlog; 200+ disclosure documents."""
     from guides import reviews
