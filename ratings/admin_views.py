@@ -70,7 +70,9 @@ def late_filter(today: datetime.date) -> Q:
 class RatingFilterForm(forms.Form):
     q = forms.CharField(label="办件编号或事项", required=False, max_length=50)
     kind = forms.ChoiceField(label="评价", required=False, choices=[("", "全部"), ("good", "好评"), ("bad", "差评")])
-    handling = forms.ChoiceField(label="整改状态", required=False, choices=[("", "全部"), *Handling.choices])
+    handling = forms.ChoiceField(
+        label="整改状态", required=False, choices=[("", "全部"), ("open", "未办结的差评"), *Handling.choices]
+    )
     appeal = forms.ChoiceField(
         label="申诉", required=False, choices=[("", "全部"), *[c for c in Appeal.choices if c[0]]]
     )
@@ -104,7 +106,11 @@ class RatingIndexView(WagtailAdminTemplateMixin, TemplateView):
             queryset = queryset.exclude(level__in=BAD_LEVELS)
         elif data.get("kind") == "bad":
             queryset = queryset.filter(level__in=BAD_LEVELS)
-        for name in ("handling", "appeal", "channel"):
+        if data.get("handling") == "open":
+            queryset = queryset.filter(handling__in=OPEN_HANDLING, excluded=False)
+        elif data.get("handling"):
+            queryset = queryset.filter(handling=data["handling"])
+        for name in ("appeal", "channel"):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         if data.get("late"):
@@ -314,7 +320,7 @@ def add_ratings_panel(request, panels) -> None:
     today = timezone.localdate()
     visible = visible_ratings(request.user).filter(excluded=False)
     counts = visible.aggregate(
-        open=Count("pk", filter=Q(handling__in=OPEN_HANDLING)),
+        open=Count("pk", filter=Q(handling__in=OPEN_HANDLING)),  # the list's 未办结的差评
         late=Count("pk", filter=late_filter(today)),
         appeals=Count("pk", filter=Q(appeal=Appeal.PENDING)),
         real_bad=Count("pk", filter=figures.REAL_BAD & Q(rated_on__year=today.year)),

@@ -176,6 +176,10 @@ def test_the_dashboard_panel_shows_open_bad_ratings(client, case_world, ratings)
     home = client.get("/admin/").content.decode()
     assert "待处理的差评" in home
     assert "实名差评回访整改率：<strong>0.0%</strong>" in home  # one real-name 差评 of A, not called back yet
+    flow.verify(ratings["own"].pk, "属实", user=case_world.users["owner"])  # open, no longer 待核实
+    assert 'href="/admin/ratings/?handling=open"><strong>1</strong>' in client.get("/admin/").content.decode()
+    listing = client.get("/admin/ratings/?handling=open").content.decode()
+    assert f"/admin/ratings/{ratings['own'].pk}/" in listing and "共 1 条评价" in listing
     client.force_login(case_world.users["clerk"])
     assert "待处理的差评" not in client.get("/admin/").content.decode()
 
