@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.models import new_lookup_code
 from core.identity import masked_person_name
 from core.pii import EncryptedTextField, is_undecryptable, keyed_hash, mask_phone
 from permissions.models import DepartmentOwned
@@ -32,9 +32,7 @@ from permissions.models import DepartmentOwned
 SESSION = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—~～至]\s*(\d{1,2}):(\d{2})\s*$")
 
 
-def new_code() -> str:
-    """8 unambiguous characters, read out over the phone (no 0/O, 1/I), like a case's lookup code."""
-    return "".join(secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
+new_code = new_lookup_code  # the name appointments' first migration refers to
 
 
 def parse_sessions(text: str) -> list[tuple[datetime.time, datetime.time]]:
@@ -219,7 +217,7 @@ class Booking(DepartmentOwned):
     Rescheduling moves the booking (same code) to another slot; the move is a ``BookingEvent``.
     """
 
-    code = models.CharField("预约码", max_length=8, unique=True, default=new_code, editable=False)
+    code = models.CharField("预约码", max_length=8, unique=True, default=new_lookup_code, editable=False)
     hall = models.ForeignKey("halls.Hall", verbose_name="大厅", on_delete=models.PROTECT, related_name="bookings")
     group = models.ForeignKey(ServiceGroup, verbose_name="分组", on_delete=models.PROTECT, related_name="bookings")
     matter = models.ForeignKey("matters.Matter", verbose_name="事项", on_delete=models.PROTECT, related_name="bookings")
@@ -322,7 +320,7 @@ class RequesterKind(models.TextChoices):
 class OutOfHoursRequest(DepartmentOwned):
     """预约服务 outside working hours (延时、节假日): asked by a visitor, confirmed or declined by the hall."""
 
-    code = models.CharField("查询码", max_length=8, unique=True, default=new_code, editable=False)
+    code = models.CharField("查询码", max_length=8, unique=True, default=new_lookup_code, editable=False)
     hall = models.ForeignKey(
         "halls.Hall", verbose_name="大厅", on_delete=models.PROTECT, related_name="out_of_hours_requests"
     )

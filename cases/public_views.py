@@ -27,6 +27,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from core.challenge import new_challenge
+from core.forms import lenient_filters
 from core.http import rate_limited
 from core.identity import IdType
 from core.pii import decrypt, encrypt, keyed_hash, mask_id, mask_phone, normalise
@@ -82,13 +83,7 @@ def public_cases(filters: PublicListFilter | None = None):
 
 
 def public_list(page, request):
-    filters = PublicListFilter(request.GET or None)
-    if filters.is_bound and not filters.is_valid():
-        # Keep what is valid: drop the bad values, filter by the rest.
-        data = request.GET.copy()
-        for name in filters.errors:
-            data.pop(name, None)
-        filters = PublicListFilter(data)
+    filters = lenient_filters(PublicListFilter, request.GET)
     paginator = Paginator(public_cases(filters if filters.is_bound else None), PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -27,3 +27,15 @@ class HistoryReasonForm(WagtailAdminModelForm):
         reason = self.cleaned_data.get("change_reason") or self.default_reason_on_create
         self.instance._change_reason = reason
         return super().save(commit=commit)
+
+
+def lenient_filters(form_class: type[forms.Form], data) -> forms.Form:
+    """A public list's filter form: bad values are dropped and the list filtered by the rest (a list is
+    never an error page); unbound when nothing was asked."""
+    filters = form_class(data or None)
+    if filters.is_bound and not filters.is_valid():
+        kept = data.copy()
+        for name in filters.errors:
+            kept.pop(name, None)
+        filters = form_class(kept)
+    return filters

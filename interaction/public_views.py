@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from core.challenge import new_challenge
+from core.forms import lenient_filters
 from core.http import rate_limited
 from core.pii import keyed_hash, normalise
 
@@ -79,12 +80,7 @@ def published_items(filters: QAFilter | None = None):
 
 
 def public_list(page, request):
-    filters = QAFilter(request.GET or None)
-    if filters.is_bound and not filters.is_valid():
-        data = request.GET.copy()
-        for name in filters.errors:
-            data.pop(name, None)
-        filters = QAFilter(data)
+    filters = lenient_filters(QAFilter, request.GET)
     paginator = Paginator(published_items(filters if filters.is_bound else None), PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -134,3 +134,11 @@ def world(org) -> World:
         "other_draft": MatterFactory(department=org.dept_b, name="乙局草稿事项", draft=True),
     }
     return org
+
+
+@pytest.fixture
+def real_database(tmp_path):
+    """For a real race (``tests.concurrency.race``): ``use()`` points a thread at the shared database."""
+    from .concurrency import file_database
+
+    yield from file_database(tmp_path)

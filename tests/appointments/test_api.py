@@ -15,15 +15,12 @@ from appointments.models import Booking, BookingState
 from terminals.models import TerminalKind
 
 from ..terminals.factories import TerminalFactory
+from ..terminals.factories import key_header as header
 from .conftest import PHONE, D, book
 
 CHECKIN_URL = "/api/v1/appointments/checkin/"
 SLOTS_URL = "/api/v1/appointments/slots/"
 pytestmark = pytest.mark.django_db
-
-
-def header(terminal) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
 
 
 @pytest.fixture

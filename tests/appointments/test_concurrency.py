@@ -11,15 +11,13 @@ opened exactly as ``cms/settings`` opens it (WAL, IMMEDIATE transactions, 20 s t
 from __future__ import annotations
 
 import datetime
-import sqlite3
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from appointments import service
 from appointments.models import Booking, BookingState, SlotCounter
 
+from .. import concurrency
 from .conftest import NOW, D
 
 THREADS = 10
@@ -27,57 +25,8 @@ SLOT = datetime.time(9, 0)
 DAY = D(2026, 10, 8)
 
 
-@pytest.fixture
-def real_database(tmp_path):
-    """On the in-memory test SQLite: a file copy, used by every thread and by the assertions."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield lambda: None
-        return
-    path = tmp_path / "race.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = connections["default"]
-
-    def use() -> None:
-        wrapper = connections.create_connection("default")
-        wrapper.settings_dict = {**wrapper.settings_dict, "NAME": str(path)}
-        connections["default"] = wrapper  # thread-local: this thread only
-
-    use()
-    yield use
-    connections["default"].close()
-    connections["default"] = original
-
-
 def race(target, use_database, count: int = THREADS) -> tuple[list, list]:
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(index):
-        use_database()
-        try:
-            barrier.wait(timeout=20)
-            outcome = target(index)
-        except service.BookingError as refused:
-            outcome = refused
-        except BaseException as error:  # reported below
-            with lock:
-                errors.append(error)
-            return
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
+    return concurrency.race(target, use_database, count, service.BookingError)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -12,14 +12,11 @@ from cases.models import Case, CaseState
 from terminals.models import TerminalKind
 
 from ..terminals.factories import TerminalFactory
+from ..terminals.factories import key_header as header
 from .factories import ID_NUMBER, PHONE
 
 LIST = "/api/v1/cases/"
 pytestmark = pytest.mark.django_db
-
-
-def header(terminal) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
 
 
 @pytest.fixture

@@ -14,14 +14,11 @@ from interaction.models import Interaction, Source, State
 from terminals.models import TerminalKind
 
 from ..terminals.factories import TerminalFactory
+from ..terminals.factories import key_header as header
 from .factories import PHONE, REPLY, submit, take
 
 LIST = "/api/v1/interactions/"
 pytestmark = pytest.mark.django_db
-
-
-def header(terminal) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
 
 
 @pytest.fixture

@@ -10,14 +10,11 @@ from ratings.models import Rating
 from terminals.models import TerminalKind
 
 from ..terminals.factories import TerminalFactory
+from ..terminals.factories import key_header as header
 from .factories import completed_case, rate
 
 URL = "/api/v1/ratings/"
 pytestmark = pytest.mark.django_db
-
-
-def header(terminal) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
 
 
 @pytest.fixture

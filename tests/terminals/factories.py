@@ -73,3 +73,8 @@ class FeedFactory(factory.django.DjangoModelFactory):
     terms = many_to_many("terms")
     matter_types = many_to_many("matter_types")
     classifications = many_to_many("classifications")
+
+
+def key_header(terminal: Terminal) -> dict:
+    """The request header of a terminal's key (issued by ``TerminalFactory(with_key=True)``)."""
+    return {"HTTP_AUTHORIZATION": f"Api-Key {terminal.api_key}"}
