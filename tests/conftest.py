@@ -93,6 +93,20 @@ def password_only_login(client, user, backend=None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _storages_outlive_setting_changes():
+    """A test that changes ``STORAGES`` or ``MEDIA_ROOT`` makes Django forget its storage instances, but a
+    ``FileField(storage=callable)`` keeps the one it got at import (cases' and disclosure's private files):
+    put the instances back afterwards, so a later test's ``private_storage()`` is the files' storage again,
+    whatever order the tests run in."""
+    from django.core.files.storage import storages
+
+    kept = {alias: storages[alias] for alias in ("default", "private")}
+    yield
+    for alias, storage in kept.items():
+        storages._storages[alias] = storage
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_in_force_login(monkeypatch):
     """Every test's ``client.force_login(user)`` signs in as a staff member does: with both
     factors (accounts: django-otp), so tests of everything else need not know about it."""
