@@ -8,8 +8,6 @@ rating (for the 回访), with one audit event per view.
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -61,12 +59,6 @@ def may_handle(user, rating: Rating) -> bool:
     return policy().user_has_permission_for_instance(user, "change", rating)
 
 
-def late_filter(today: datetime.date) -> Q:
-    return (Q(handling__in=(Handling.VERIFYING, Handling.RECTIFYING)) & Q(rectify_due__lt=today)) | Q(
-        handling=Handling.CALLBACK, callback_due__lt=today
-    )
-
-
 class RatingFilterForm(forms.Form):
     q = forms.CharField(label="办件编号或事项", required=False, max_length=50)
     kind = forms.ChoiceField(label="评价", required=False, choices=[("", "全部"), ("good", "好评"), ("bad", "差评")])
@@ -114,7 +106,7 @@ class RatingIndexView(WagtailAdminTemplateMixin, TemplateView):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         if data.get("late"):
-            queryset = queryset.filter(late_filter(today), excluded=False)
+            queryset = queryset.filter(figures.late(today), excluded=False)
         page = Paginator(queryset.order_by("-rated_at", "-pk"), 50).get_page(self.request.GET.get("p"))
         query = self.request.GET.copy()
         query.pop("p", None)
@@ -271,7 +263,7 @@ class RatingSupervisionView(WagtailAdminTemplateMixin, TemplateView):
         visible = visible_ratings(self.request.user)
         rows = figures.figures(visible, "department", start, end, today)
         late = (
-            visible.filter(late_filter(today), excluded=False)
+            visible.filter(figures.late(today), excluded=False)
             .select_related("department", "case")
             .order_by("rectify_due", "pk")
         )
@@ -321,7 +313,7 @@ def add_ratings_panel(request, panels) -> None:
     visible = visible_ratings(request.user).filter(excluded=False)
     counts = visible.aggregate(
         open=Count("pk", filter=Q(handling__in=OPEN_HANDLING)),  # the list's 未办结的差评
-        late=Count("pk", filter=late_filter(today)),
+        late=Count("pk", filter=figures.late(today)),
         appeals=Count("pk", filter=Q(appeal=Appeal.PENDING)),
         real_bad=Count("pk", filter=figures.REAL_BAD & Q(rated_on__year=today.year)),
         real_bad_done=Count("pk", filter=figures.REAL_BAD & figures.CALLED_BACK & Q(rated_on__year=today.year)),

@@ -26,10 +26,14 @@ REAL_BAD = BAD & Q(real_name=True)
 CALLED_BACK = Q(handling=Handling.CLOSED, callback_at__isnull=False, rectified_on__isnull=False)
 
 
-def aggregates(today: datetime.date) -> dict:
-    late = (Q(handling__in=(Handling.VERIFYING, Handling.RECTIFYING)) & Q(rectify_due__lt=today)) | (
-        Q(handling=Handling.CALLBACK) & Q(callback_due__lt=today)
+def late(today: datetime.date) -> Q:
+    """Past the 整改 or the 回访 deadline on ``today`` and not done (``Rating.is_late`` for one rating)."""
+    return (Q(handling__in=(Handling.VERIFYING, Handling.RECTIFYING)) & Q(rectify_due__lt=today)) | Q(
+        handling=Handling.CALLBACK, callback_due__lt=today
     )
+
+
+def aggregates(today: datetime.date) -> dict:
     return {
         "total": Count("pk"),
         "good": Count("pk", filter=Q(level__gte=GOOD_FROM)),
@@ -37,7 +41,7 @@ def aggregates(today: datetime.date) -> dict:
         "rectified": Count("pk", filter=BAD & Q(handling__in=(Handling.CALLBACK, Handling.CLOSED))),
         "real_bad": Count("pk", filter=REAL_BAD),
         "real_bad_done": Count("pk", filter=REAL_BAD & CALLED_BACK),
-        "late": Count("pk", filter=BAD & late),
+        "late": Count("pk", filter=BAD & late(today)),
         "avg_level": Avg("level"),
     }
 

@@ -103,17 +103,3 @@ class ServiceRatingForm(RatingForm):
             contact_name=cleaned.get("contact_name") or "",
             contact_phone=cleaned.get("contact_phone") or "",
         )
-
-
-class FiguresForm(forms.Form):
-    """评价公示: the dimension and the months; bad values fall back to the defaults."""
-
-    by = forms.ChoiceField(label="统计维度", required=False, choices=[])
-    start = forms.CharField(label="起始月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    end = forms.CharField(label="截止月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
-
-    def __init__(self, *args, **kwargs):
-        from .figures import DIMENSIONS
-
-        super().__init__(*args, **kwargs)
-        self.fields["by"].choices = list(DIMENSIONS.items())

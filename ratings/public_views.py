@@ -26,7 +26,7 @@ from matters.models import Matter
 from . import figures, flow
 from .links import read_token
 from .models import Rating
-from .public_forms import FiguresForm, RatingForm, ServiceRatingForm
+from .public_forms import RatingForm, ServiceRatingForm
 
 THANKS_KEY = "ratings_thanks"
 
@@ -56,7 +56,6 @@ def public_figures(by: str, start, end) -> dict:
 
 
 def figures_page(page, request):
-    form = FiguresForm(request.GET or None)
     default_start, default_end = default_months(timezone.localdate())
     data = request.GET
     by = data.get("by") if data.get("by") in figures.DIMENSIONS else "department"
@@ -68,7 +67,6 @@ def figures_page(page, request):
         start, end = period(default_start, default_end)
     result = public_figures(by, start, end)
     context = {
-        "form": form,
         "by": by,
         "by_label": figures.DIMENSIONS[by],
         "dimensions": figures.DIMENSIONS,
