@@ -46,6 +46,7 @@ from permissions.policy import policy_for
 from . import lifecycle, standards
 from .models import (
     FAQ,
+    ORDERED_CHILDREN,
     Fee,
     HandlingPlace,
     ImportBatch,
@@ -1025,7 +1026,7 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
     return batch
 
 
-CHILD_RELATIONS = ("legal_bases", "materials", "steps", "fees", "places", "faqs")
+CHILD_RELATIONS = ORDERED_CHILDREN
 
 
 def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:

@@ -485,7 +485,16 @@ class Matter(
         from .standards import apply_results
 
         apply_results(self)
+        self._number_children()
         super().save(*args, **kwargs)
+
+    def _number_children(self) -> None:
+        """Number the child lists assigned in memory (API writes, imports, revisions) in the order given."""
+        for relation in ORDERED_CHILDREN:
+            manager = getattr(self, relation)
+            if manager.is_deferring:
+                for index, child in enumerate(manager.all()):
+                    child.sort_order = index
 
     @classmethod
     def get_indexed_objects(cls):
@@ -542,6 +551,14 @@ class Matter(
         )
 
 
+# A matter's lists keep the order they were given in. The admin's forms number them; Matter.save
+# numbers any list assigned in code (API writes, imports); rows older than that fall back to
+# creation order instead of whatever order the database picks (a case's material i is the
+# matter's material i, so the order must be one answer everywhere).
+CHILD_ORDERING = ["sort_order", "pk"]
+ORDERED_CHILDREN = ("legal_bases", "materials", "steps", "fees", "places", "faqs")
+
+
 class LegalBasis(Orderable):
     """设定依据: one law or regulation article the matter rests on."""
 
@@ -552,6 +569,7 @@ class LegalBasis(Orderable):
     text = models.TextField("条款内容", blank=True)
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "设定依据"
         verbose_name_plural = "设定依据"
 
@@ -655,6 +673,7 @@ class Material(Orderable):
     note = models.CharField("备注", max_length=300, blank=True)
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
 
@@ -679,6 +698,7 @@ class ProcessStep(Orderable):
     special_procedure = models.BooleanField("有特别程序", default=False)
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "办理环节"
         verbose_name_plural = "办理环节"
 
@@ -697,6 +717,7 @@ class Fee(Orderable):
     reduction_basis = models.CharField("减免依据", max_length=300, blank=True)
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "收费项目"
         verbose_name_plural = "收费项目"
 
@@ -715,6 +736,7 @@ class HandlingPlace(Orderable):
     directions = models.CharField("交通指引", max_length=300, blank=True)
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "办理地点"
         verbose_name_plural = "办理地点"
 
@@ -730,6 +752,7 @@ class FAQ(Orderable):
     answer = models.TextField("解答")
 
     class Meta(Orderable.Meta):
+        ordering = CHILD_ORDERING
         verbose_name = "常见问题"
         verbose_name_plural = "常见问题"
 

@@ -57,6 +57,16 @@ class TestCreate:
         entry = ModelLogEntry.objects.for_instance(matter).filter(action="wagtail.create").get()
         assert entry.user == terminal.service_user
 
+    def test_materials_keep_the_order_given(self, api, world, department_system):
+        """A case's material i is the matter's material i: the order sent is numbered, not left to the database."""
+        names = ["营业执照", "申请书", "身份证明"]
+        data = new_matter(world.dept_a, materials=[{"name": n} for n in names])
+        response = api.post(LIST, data, format="json", **key_header(department_system.api_key))
+        assert response.status_code == 201, response.content
+        matter = Matter.objects.get(pk=json.loads(response.content)["id"])
+        rows = matter.materials.order_by("sort_order").values_list("sort_order", "name")
+        assert list(rows) == [(0, "营业执照"), (1, "申请书"), (2, "身份证明")]
+
     def test_another_department_is_refused_and_nothing_is_written(self, api, world, department_system):
         before = Matter.objects.count()
         response = api.post(LIST, new_matter(world.dept_b), format="json", **key_header(department_system.api_key))
