@@ -182,6 +182,31 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Per process only (production sets CACHE_URL=redis://…); room for every record's API JSON.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+elif CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # CACHE_URL=redis://host:6379/0 (or rediscache://, rediss://): django-redis with one connection
+    # pool per process. Timeouts are short so a Redis outage fails a request quickly instead of
+    # hanging a worker; errors are raised (not ignored), except where docs/api.md says otherwise
+    # (throttles, rate limits and the API's version and key caches fall back and carry on).
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="cms"))
+    CACHES["default"].setdefault("TIMEOUT", env.int("CACHE_DEFAULT_TIMEOUT", default=300))
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("SOCKET_CONNECT_TIMEOUT", env.float("CACHE_CONNECT_TIMEOUT", default=1.0))
+    _redis_options.setdefault("SOCKET_TIMEOUT", env.float("CACHE_SOCKET_TIMEOUT", default=1.0))
+    _redis_options.setdefault(
+        "CONNECTION_POOL_KWARGS",
+        {"max_connections": env.int("CACHE_MAX_CONNECTIONS", default=50), "health_check_interval": 30},
+    )
+# A cache every process shares (Redis, Memcached) may hold what must agree across gunicorn workers:
+# the API's collection versions and terminal key lookups (a 304 then costs no SQL query). A
+# per-process cache (locmem) must not: one worker would answer from a version another worker bumped.
+API_SHARED_CACHE = env.bool(
+    "API_SHARED_CACHE",
+    default=CACHES["default"]["BACKEND"].rpartition(".")[2] in {"RedisCache", "PyMemcacheCache", "PyLibMCCache"},
+)
+if API_SHARED_CACHE:
+    # Sessions read from the shared cache (no query per request) and are written through to the
+    # database, so a Redis restart or eviction signs nobody out.
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
 AUTHENTICATION_BACKENDS = [
     # Axes must come first so a locked-out login is refused before any password check.
