@@ -105,6 +105,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: ETags and 304s for every page; public portal pages marked for nginx's cache (theme/http_cache.py).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "theme.http_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before CommonMiddleware so preflight and error responses carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -347,6 +350,8 @@ REST_FRAMEWORK = {
 }
 # The JSON API (docs/api.md): caching, sync and CORS.
 API_VERSION = "v1"
+# How long nginx and browsers may keep a public portal page before revalidating (0: never).
+PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=60)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)  # seconds; never past a scheduled change
 API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=300)  # whole bodies, keyed by ETag
 API_RECORD_CACHE_SECONDS = env.int("API_RECORD_CACHE_SECONDS", default=24 * 3600)  # per-record JSON
