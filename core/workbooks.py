@@ -5,7 +5,7 @@ inflating to 200 MB cost the server 322 MB of memory, and a 77 KB sheet declarin
 16,384 columns cost 21 s of CPU, because openpyxl pads every row to the declared width.
 ``inspect_workbook`` reads only the zip's directory and streams each worksheet's XML once,
 counting — never building — rows, columns and cells, and refuses with a Chinese message before
-openpyxl sees the file. Python's ``zipfile`` never inflates a member past the size its directory
+a reader sees the file. Python's ``zipfile`` never inflates a member past the size its directory
 declares, so the declared sizes checked here bound what a later reader can be made to inflate.
 GB/T 22239-2019 level 3, 8.1.4.5 (软件容错) and 8.1.5.3 (资源控制).
 """
@@ -15,12 +15,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .uploads import ArchiveLimits, inspect_archive
+
+EXACT_FLOAT = 2**53  # below this every whole float is an exact integer
 
 CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
@@ -122,3 +126,43 @@ def import_limits() -> tuple[ArchiveLimits, SheetLimits]:
         cells=settings.IMPORT_WORKBOOK_MAX_CELLS,
     )
     return archive, sheet
+
+
+def _cell(value):
+    """A calamine cell as openpyxl's ``data_only`` reader gives it, which the importers expect:
+    an empty cell is ``None`` (not ``""``), a whole number is an ``int`` (calamine reads every
+    number as a float, so ``101`` would print as ``101.0``; past 2**53 it stays a float, as
+    openpyxl gives it too), and a date cell is a ``datetime`` at midnight (calamine gives a
+    ``date`` when the time is zero)."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and -EXACT_FLOAT < value < EXACT_FLOAT else value
+    if kind is date:
+        return datetime.combine(value, time())
+    return value
+
+
+def read_sheets(content: bytes) -> list[tuple[str, Iterator[list]]]:
+    """The worksheets of an .xlsx workbook in order: (title, rows from row 1, as lists of cells).
+
+    Read with calamine (Rust), some ten times faster than openpyxl for a large workbook; call
+    ``inspect_workbook`` first, since calamine builds each sheet in memory. Empty rows are kept,
+    so a row's position is its number in Excel; merged cells are the first cell's value and
+    ``None`` elsewhere; formulas give their saved result. Chart and macro sheets are left out.
+    A file calamine cannot open raises ``ValidationError`` in Chinese naming the problem."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets.append((meta.name, ([_cell(value) for value in row] for row in rows)))
+        book.close()
+    except Exception as exc:  # calamine raises its own error, zip and XML errors for a damaged file
+        raise ValidationError(f"文件无法作为Excel工作簿打开（{type(exc).__name__}），请确认文件未损坏。") from None
+    return sheets

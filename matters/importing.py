@@ -32,13 +32,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
 from core.signals import records_changed
-from core.workbooks import import_limits, inspect_workbook
+from core.workbooks import import_limits, inspect_workbook, read_sheets
 from permissions.grants import deferred_grants, records_saved
 from permissions.models import Department
 from permissions.policy import policy_for
@@ -334,17 +333,13 @@ def read_workbook(content: bytes, file_name: str) -> dict[str, Sheet]:
     except ValidationError as error:
         raise ImportFileError(error.messages[0]) from None
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(f"文件无法作为Excel工作簿打开（{type(exc).__name__}），请确认文件未损坏。") from None
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            title = _header(ws.title)
-            rows = ((number, row) for number, row in enumerate(ws.iter_rows(values_only=True), start=1))
-            sheets[title] = _sheet_from_rows(title, rows)
-    finally:
-        book.close()
+        read = read_sheets(content)
+    except ValidationError as error:
+        raise ImportFileError(error.messages[0]) from None
+    sheets = {}
+    for title, rows in read:
+        title = _header(title)
+        sheets[title] = _sheet_from_rows(title, enumerate(rows, start=1))
     return sheets
 
 
