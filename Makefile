@@ -45,6 +45,14 @@ run: demo ## Set up everything and serve the site with demo data at http://127.0
 	$(RUN_ENV) $(BIN)/python manage.py demo_terminals & poller=$$!; trap "kill $$poller 2>/dev/null" EXIT; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+.PHONY: run-prod
+run-prod: install ## The production profile: PostgreSQL, Redis, gunicorn, task worker and nginx at http://127.0.0.1:8080 (docs/deployment.md)
+	deploy/run-prod.sh start $(ARGS)
+
+.PHONY: stop-prod
+stop-prod: ## Stop what `make run-prod` started
+	deploy/run-prod.sh stop
+
 # Browser tests (tests/browser): Debian's Chromium and CJK fonts, axe-core pinned in package-lock.json.
 # Installed only when missing; never a browser download (no `playwright install`).
 BROWSER_DEBS := chromium fonts-noto-cjk
