@@ -36,6 +36,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
+from core.progress import no_progress
 from core.signals import records_changed
 from core.workbooks import import_limits, inspect_workbook, read_sheets
 from permissions.grants import deferred_grants, records_saved
@@ -460,8 +461,11 @@ def export_queryset(user):
     return queryset.order_by("department__sort_order", "implementation_code")
 
 
-def export_databook(matters: Iterable[Matter]) -> tablib.Databook:
-    """All sheets for these matters (事项 and one per kind of child), as the import expects them."""
+def export_databook(
+    matters: Iterable[Matter], progress: Callable[[str, int, int], None] = no_progress
+) -> tablib.Databook:
+    """All sheets for these matters (事项 and one per kind of child), as the import expects them;
+    ``progress`` hears of the matters rendered, by the chunk."""
     matters = list(matters)
     catalog = Catalog()
     matter_rows: list[dict] = []
@@ -474,6 +478,7 @@ def export_databook(matters: Iterable[Matter]) -> tablib.Databook:
             matter_rows.append(catalog.matter_row(matter, content))
             for sheet in CHILD_SHEETS:
                 child_rows[sheet.relation].extend(catalog.child_rows(sheet, matter.implementation_code, content))
+        progress("导出事项", start + len(chunk), len(matters))
     first = MatterResource().export(queryset=matter_rows)
     first.title = MATTER_SHEET
     book = tablib.Databook([first])
@@ -484,13 +489,13 @@ def export_databook(matters: Iterable[Matter]) -> tablib.Databook:
     return book
 
 
-def export_xlsx(matters: Iterable[Matter]) -> bytes:
-    return export_databook(matters).export("xlsx")
+def export_xlsx(matters: Iterable[Matter], progress: Callable[[str, int, int], None] = no_progress) -> bytes:
+    return export_databook(matters, progress).export("xlsx")
 
 
-def export_csv(matters: Iterable[Matter]) -> bytes:
+def export_csv(matters: Iterable[Matter], progress: Callable[[str, int, int], None] = no_progress) -> bytes:
     """The 事项 sheet only, UTF-8 with BOM so that Excel opens it in Chinese."""
-    return ("\ufeff" + export_databook(matters).sheets()[0].export("csv")).encode("utf-8")
+    return ("\ufeff" + export_databook(matters, progress).sheets()[0].export("csv")).encode("utf-8")
 
 
 def template_xlsx() -> bytes:
@@ -588,8 +593,9 @@ def template_xlsx() -> bytes:
 class Planner:
     """Reads the sheets against the database and the user's rights; writes nothing."""
 
-    def __init__(self, user, file_name: str) -> None:
+    def __init__(self, user, file_name: str, progress: Callable[[str, int, int], None] = no_progress) -> None:
         self.user = user
+        self.progress = progress
         self.plan = ImportPlan(file_name)
         self.resolver = TermResolver()
         self.matter_resource = MatterResource(self.resolver)
@@ -660,11 +666,13 @@ class Planner:
         contents = self.catalog.contents(list(existing.values()))
 
         seen: dict[str, int] = {}
-        for number, cells in matters_sheet.rows:
+        total = len(matters_sheet.rows)
+        for done, (number, cells) in enumerate(matters_sheet.rows, start=1):
             code = half_width(cells.get(CODE)).upper()
             mine = {relation: rows[code] for relation, rows in children.items() if code in rows}
             row = self._plan_row(matters_sheet, number, cells, existing, contents, mine, seen)
             self.plan.rows.append(row)
+            self.progress("检查事项", done, total)
         planned = set(seen)
         for child_sheet in CHILD_SHEETS:
             for code, rows in children.get(child_sheet.relation, {}).items():
@@ -974,11 +982,14 @@ class Planner:
                 row.warnings.append(f"{issue.field}：{issue.message}")
 
 
-def plan_import(content: bytes, file_name: str, user) -> ImportPlan:
-    """Read a workbook and say what importing it would do; writes nothing."""
+def plan_import(
+    content: bytes, file_name: str, user, progress: Callable[[str, int, int], None] = no_progress
+) -> ImportPlan:
+    """Read a workbook and say what importing it would do; writes nothing. ``progress(label,
+    done, total)`` hears of each row checked (``core.progress.Progress`` for a command)."""
     try:
         sheets = read_workbook(content, file_name)
-        return Planner(user, file_name).build(sheets)
+        return Planner(user, file_name, progress).build(sheets)
     except ImportFileError as exc:
         plan = ImportPlan(file_name)
         plan.problems.append(Problem(file_name, None, "", "", str(exc)))
@@ -994,8 +1005,9 @@ class ImportRefused(Exception):
         self.plan = plan
 
 
-def apply_plan(plan: ImportPlan, user) -> ImportBatch:
-    """Write a plan without errors, all or nothing; returns the batch."""
+def apply_plan(plan: ImportPlan, user, progress: Callable[[str, int, int], None] = no_progress) -> ImportBatch:
+    """Write a plan without errors, all or nothing; returns the batch. ``progress`` hears of
+    the matters written (new ones by the chunk, changed ones one by one)."""
     if not plan.ok:
         raise ImportRefused(plan)
     with transaction.atomic(), deferred_grants():
@@ -1006,7 +1018,8 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
             updated=plan.count("changed"),
             unchanged=plan.count("unchanged"),
         )
-        items = _create_new([row for row in plan.rows if row.action == "new"], user, batch)
+        total = plan.count("new") + plan.count("changed")
+        items = _create_new([row for row in plan.rows if row.action == "new"], user, batch, progress, total)
         # Each changed matter is saved several times: its references are indexed once, after.
         # A caller that switched the reference index off gets none (the switch does not nest).
         references = not _references_switched_off()
@@ -1014,6 +1027,7 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
             for row in plan.rows:
                 if row.action == "changed":
                     items.append(_apply_row(row, user, batch))
+                    progress("写入事项", len(items), total)
                     if references:
                         ReferenceIndex.create_or_update_for_object(Matter.objects.get(pk=items[-1]["matter"]))
         batch.items = items
@@ -1024,7 +1038,13 @@ def apply_plan(plan: ImportPlan, user) -> ImportBatch:
 CHILD_RELATIONS = ORDERED_CHILDREN
 
 
-def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
+def _create_new(
+    rows: list[RowPlan],
+    user,
+    batch: ImportBatch,
+    progress: Callable[[str, int, int], None] = no_progress,
+    total: int = 0,
+) -> list[dict]:
     """Create the new matters of a batch in bulk, with exactly what Wagtail's create-and-
     publish would leave behind: the row, its children and choices, a revision that is the
     latest (and, when published, the live) one, and the log entries (创建, 发布, 生效, 导入).
@@ -1106,6 +1126,7 @@ def _create_new(rows: list[RowPlan], user, batch: ImportBatch) -> list[dict]:
         _index_references(chunk)
         records_saved(Matter, [obj.pk for obj in chunk])
         records_changed.send(sender=Matter, pks=[obj.pk for obj in chunk])
+        progress("写入事项", start + len(chunk), total or len(rows))
     items = []
     for row, obj in zip(rows, objs, strict=True):
         if row.outcome == "submit":
@@ -1193,11 +1214,17 @@ def _apply_row(row: RowPlan, user, batch: ImportBatch) -> dict:
     return item
 
 
-def import_file(content: bytes, file_name: str, user, dry_run: bool = False) -> tuple[ImportPlan, ImportBatch | None]:
-    plan = plan_import(content, file_name, user)
+def import_file(
+    content: bytes,
+    file_name: str,
+    user,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] = no_progress,
+) -> tuple[ImportPlan, ImportBatch | None]:
+    plan = plan_import(content, file_name, user, progress)
     if dry_run or not plan.ok:
         return plan, None
-    return plan, apply_plan(plan, user)
+    return plan, apply_plan(plan, user, progress)
 
 
 # ---- reverting a batch ------------------------------------------------------------------

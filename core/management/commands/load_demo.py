@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
 from core import demo
+from core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -23,8 +24,11 @@ class Command(BaseCommand):
         autodiscover_modules("demo")
         context = demo.DemoContext()
         started = time.perf_counter()
+        self.progress = Progress.for_command(self, options)
+        self.done, self.total = 0, len(demo.loaders()) + len(demo.wrappers())
         with transaction.atomic():
             self.run(context, demo.wrappers())
+        self.progress.finish()
         self.stdout.write(f"演示数据就绪（共 {time.perf_counter() - started:.1f} 秒）。")
         if not options["quiet_accounts"]:
             for line in context.notes:
@@ -37,13 +41,21 @@ class Command(BaseCommand):
                 began = time.perf_counter()
                 made = loader.load(context) or {}
                 self.line(loader.label, made, began)
+                self.step()
             return
         wrapper, inner = wrappers[0], wrappers[1:]
         with wrapper.wrap(context) as made:
             self.run(context, inner)
             began = time.perf_counter()
         self.line(wrapper.label, made, began)
+        self.step()
+
+    def step(self) -> None:
+        """One loader or wrapper done: the progress line on stderr."""
+        self.done += 1
+        self.progress("加载演示数据", self.done, self.total)
 
     def line(self, label: str, made: dict[str, int], began: float) -> None:
         counts = "，".join(f"{name} {count}" for name, count in made.items())
+        self.progress.clear()
         self.stdout.write(f"  {label:<8}{counts}（{time.perf_counter() - began:.1f} 秒）")

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import Progress
 from matters.importing import export_csv, export_queryset, export_xlsx
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"用户不存在或已停用：{options['user']}")
         matters = export_queryset(user)
-        content = export_csv(matters) if path.suffix.lower() == ".csv" else export_xlsx(matters)
+        progress = Progress.for_command(self, options)
+        content = (export_csv if path.suffix.lower() == ".csv" else export_xlsx)(matters, progress)
+        progress.finish()
         path.write_bytes(content)
         self.stdout.write(f"已导出 {matters.count()} 个事项到 {path}。")

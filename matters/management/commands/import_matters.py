@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import Progress
 from matters.importing import import_file
 
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
             if user is None:
                 raise CommandError(f"用户不存在或已停用：{options['user']}")
-        plan, batch = import_file(path.read_bytes(), path.name, user, dry_run=options["dry_run"])
+        progress = Progress.for_command(self, options)
+        plan, batch = import_file(path.read_bytes(), path.name, user, dry_run=options["dry_run"], progress=progress)
+        progress.finish()
         for line in plan.report():
             self.stdout.write(line)
         if plan.ignored_columns:
