@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import django_filters
@@ -180,6 +181,16 @@ LIST_PARAMETERS = [
     OpenApiParameter("q", str, description="搜索词，匹配名称、标题等（最多 50 字）。"),
 ]
 
+# The ``q`` of a list whose resource plugs in the site search (``Resource.keyword_search``).
+SEARCH_PARAMETER = OpenApiParameter(
+    "q",
+    str,
+    description="搜索词（最多 50 字），与门户站内搜索相同：按分词、全拼、拼音首字母、繁体字和同义词查找"
+    "（如 营业执照、yingyezhizhao、yyzz、營業執照），名称或编码含有该词的记录也会返回。"
+    "给出 q 时按相关度排序（最相关的在前，其后是仅名称或编码含有该词的记录，按默认顺序），"
+    "可与其他筛选条件同时使用；与 updated_since 同时使用时只作筛选，仍按更新时间排序。",
+)
+
 
 def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
@@ -220,6 +231,21 @@ class UpdatedFilterSet(django_filters.FilterSet):
     updated_before = MomentFilter(field_name="updated_at", lookup_expr="lte", label="更新时间不晚于（ISO 8601）")
 
 
+class KeywordSearch(Protocol):
+    """A search plugged into a resource's ``?q=`` by the domain that owns it (its ``api.py``).
+
+    ``api`` imports no search engine: the domain gives its resource the site search's
+    ``sitesearch.engine.ListSearch`` for its model. Called with the list's queryset (other
+    filters applied) and the query, it returns the primary keys of that queryset's records the
+    search finds, best first; ``version()`` changes when what the search expands queries to
+    (synonyms) changes.
+    """
+
+    def __call__(self, queryset: QuerySet, query: str) -> list[Any]: ...
+
+    def version(self) -> str: ...
+
+
 class Resource:
     """One collection of the read API. Subclasses set the class attributes and override hooks."""
 
@@ -232,6 +258,10 @@ class Resource:
     updated_field = "updated_at"
     ordering: tuple[str, ...] = ("pk",)
     search_fields: tuple[str, ...] = ()
+    # The site search for ``?q=`` (and feed keywords), set by the domain; without it ``q`` is a
+    # plain substring match of ``search_fields``. With it, records whose ``search_fields``
+    # contain ``q`` literally (a part of a code …) follow the search's, as in the portal catalog.
+    keyword_search: KeywordSearch | None = None
     page_size = 50
     max_page_size = 200
     sync_page_size = 100
@@ -275,10 +305,32 @@ class Resource:
         return items
 
     def search(self, queryset: QuerySet, q: str) -> QuerySet:
+        """The records of ``queryset`` matching ``q`` (unordered; ``keyword_matches`` ranks them)."""
+        if self.keyword_search is not None:
+            return queryset.filter(pk__in=self.keyword_matches(queryset, q))
+        return queryset.filter(self._literal(q))
+
+    def _literal(self, q: str) -> Q:
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": q})
-        return queryset.filter(condition)
+        return condition
+
+    def keyword_matches(self, queryset: QuerySet, q: str) -> list[Any]:
+        """Primary keys of the records of ``queryset`` matching ``q``, most relevant first.
+
+        The search's results in its order, then the records only ``search_fields`` contain ``q``
+        in (a part of a code), in the resource's order. Needs ``keyword_search``. Two queries
+        and the search's, whatever the number of results.
+        """
+        if self.keyword_search is None:
+            raise TypeError(f"{type(self).__name__} has no keyword_search.")
+        ranked = self.keyword_search(queryset, q)
+        found = dict.fromkeys(ranked)
+        if self.search_fields:
+            literal = queryset.filter(self._literal(q)).exclude(pk__in=ranked).order_by(*self.ordering)
+            found.update(dict.fromkeys(literal.values_list("pk", flat=True)))
+        return list(found)
 
     # -- feeds --
     def feed_queryset(self, feed) -> QuerySet:
@@ -371,7 +423,11 @@ class ResourceViewSet(viewsets.GenericViewSet):
     # -- helpers --
     def _variant(self, kind: str, scope: str) -> str:
         query = sorted(self.request.query_params.lists())
-        return f"{kind}|{self.request.get_host()}|{self.request.path}|{query}|{scope}"
+        variant = f"{kind}|{self.request.get_host()}|{self.request.path}|{query}|{scope}"
+        if kind == "list" and self.resource.keyword_search is not None and self.request.query_params.get("q"):
+            # What q finds also depends on the synonyms, which no collection version covers.
+            variant += f"|search:{self.resource.keyword_search.version()}"
+        return variant
 
     def _state(self, kind: str) -> caching.CacheState:
         scope = self.resource.scope(self.request)
@@ -408,10 +464,17 @@ class ResourceViewSet(viewsets.GenericViewSet):
         if body is None:
             filterset = self._filterset(self.get_queryset())
             queryset = filterset.qs if filterset is not None else self.get_queryset()
-            if params.q:
+            ranked = None
+            if params.q and self.resource.keyword_search is not None:
+                ranked = self.resource.keyword_matches(queryset, params.q)
+            elif params.q:
                 queryset = self.resource.search(queryset, params.q)
             if params.updated_since is not None:
+                if ranked is not None:
+                    queryset = queryset.filter(pk__in=ranked)
                 body = self._sync_body(queryset, params, state, filterset)
+            elif ranked is not None:
+                body = self._ranked_page_body(queryset, ranked, params, state)
             else:
                 body = self._page_body(queryset, params, state)
             caching.store_body(state, body)
@@ -438,19 +501,34 @@ class ResourceViewSet(viewsets.GenericViewSet):
         """Hook: the JSON of these records (feeds pick fields from it)."""
         return self.resource.render(self.request, rows, self._generation(state))
 
-    def _page_body(self, queryset: QuerySet, params: ListParams, state, ordering=None) -> bytes:
-        total = queryset.count()
+    def _page_start(self, total: int, params: ListParams) -> int:
         pages = max(1, math.ceil(total / params.page_size))
         if params.page > pages:
             raise exceptions.NotFound(
                 f"第 {params.page} 页不存在：共 {total} 条，每页 {params.page_size} 条，共 {pages} 页。"
             )
-        start = (params.page - 1) * params.page_size
+        return (params.page - 1) * params.page_size
+
+    def _page_body(self, queryset: QuerySet, params: ListParams, state, ordering=None) -> bytes:
+        total = queryset.count()
+        start = self._page_start(total, params)
         rows = list(
             queryset.order_by(*(ordering or self.resource.ordering)).values_list("pk", self.resource.updated_field)[
                 start : start + params.page_size
             ]
         )
+        return self._page(rows, total, params, state)
+
+    def _ranked_page_body(self, queryset: QuerySet, ranked: list, params: ListParams, state) -> bytes:
+        """A page of ``ranked`` (primary keys, most relevant first): the order of a ``?q=`` search."""
+        start = self._page_start(len(ranked), params)
+        page = ranked[start : start + params.page_size]
+        stamps = dict(queryset.order_by().filter(pk__in=page).values_list("pk", self.resource.updated_field))
+        rows = [(pk, stamps[pk]) for pk in page if pk in stamps]
+        return self._page(rows, len(ranked), params, state)
+
+    def _page(self, rows: list[tuple], total: int, params: ListParams, state) -> bytes:
+        pages = max(1, math.ceil(total / params.page_size))
         records = self._records(rows, state)
         nxt = self._url(page=params.page + 1) if params.page < pages else None
         prev = self._url(page=params.page - 1) if params.page > 1 else None
@@ -540,6 +618,13 @@ ERROR_RESPONSES = {
 }
 
 
+def list_parameters(resource: Resource) -> list[OpenApiParameter]:
+    """The list's query parameters; ``q`` described as the site search where the domain plugged it in."""
+    if resource.keyword_search is None:
+        return LIST_PARAMETERS
+    return [SEARCH_PARAMETER if p.name == "q" else p for p in LIST_PARAMETERS]
+
+
 def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
     """Attach the OpenAPI description of list and retrieve (Chinese, per resource).
 
@@ -557,7 +642,7 @@ def document(viewset: type[ResourceViewSet]) -> type[ResourceViewSet]:
         viewset.list = extend_schema(
             summary=f"{resource.label}列表与增量同步",
             description=f"浏览{resource.label}（分页），或以 updated_since 增量同步（游标分页，含删除标记）。",
-            parameters=LIST_PARAMETERS,
+            parameters=list_parameters(resource),
             responses={
                 200: _list_serializer(record),
                 404: OpenApiResponse(ErrorSerializer, description="页码超出范围。"),

@@ -28,6 +28,7 @@ from matters.models import Matter
 
 from .blocks import NOTICE_KINDS
 from .models import BundleGuidePage, BundleMember, GuidePage, GuideSectionPage
+from .search import BUNDLE_LIST_SEARCH, GUIDE_LIST_SEARCH
 
 # ---- the blocks, as JSON -------------------------------------------------------------------
 
@@ -462,6 +463,7 @@ class GuideResource(_PageResource):
     # Related-guide blocks embed other guides' titles and URLs.
     depends_on = ("matters", "departments", "guides", "bundles")
     search_fields = ("title", "summary", "matter__name", "matter__implementation_code")
+    keyword_search = GUIDE_LIST_SEARCH  # the portal's search (docs/search.md, “接口的 q 参数”)
 
     def optimise(self, queryset: QuerySet):
         return Batch(queryset.select_related("matter"), _load)
@@ -490,6 +492,7 @@ class BundleResource(_PageResource):
     filterset_class = BundleFilter
     depends_on = ("matters", "departments", "guides", "bundles")
     search_fields = ("title", "summary")
+    keyword_search = BUNDLE_LIST_SEARCH
 
     def optimise(self, queryset: QuerySet):
         members = BundleMember.objects.select_related("matter").order_by("sort_order", "pk")

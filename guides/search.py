@@ -19,6 +19,7 @@ from sitesearch.analysis import QueryPlan
 from sitesearch.engine import (
     Group,
     Hit,
+    ListSearch,
     Ranked,
     Scope,
     backend_candidates,
@@ -60,6 +61,16 @@ def guide_hits(ranked: list[Ranked], plan: QueryPlan, request: HttpRequest | Non
         meta = [departments.get(page.path[: -Page.steplen], ""), kind]
         hits.append(make_hit(KEY, item, plan, page.get_url(request) or "", meta, page.summary))
     return hits
+
+
+def _page_title(page: Page) -> str:
+    return page.title
+
+
+# The API's ``?q=`` on guides and on bundles (``guides.api``): the 办事指南 kind's search and
+# ranking over each list's live public pages.
+GUIDE_LIST_SEARCH = ListSearch(searchable=lambda: GuidePage.objects.live().public(), title=_page_title)
+BUNDLE_LIST_SEARCH = ListSearch(searchable=lambda: BundleGuidePage.objects.live().public(), title=_page_title)
 
 
 def public_titles() -> list[str]:

@@ -41,6 +41,7 @@ from permissions.policy import policy_for
 
 from . import standards
 from .models import Material, Matter, MatterType, Necessity
+from .search import LIST_SEARCH
 
 WRITE_MATTERS = scopes.register("write_matters", "新建和修改本部门事项", acts_as_user=True)
 
@@ -255,6 +256,8 @@ class MatterRecordResource(Resource):
     depends_on = ("departments", "categories")
     ordering = ("department__sort_order", "implementation_code", "pk")
     search_fields = ("name", "implementation_code")
+    # ?q= is the portal catalog's search (docs/search.md, “接口的 q 参数”).
+    keyword_search = LIST_SEARCH
     feed_orderings = {
         "-updated": ("-updated_at", "-pk"),
         "name": ("name", "pk"),

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from sitesearch import registry
 from sitesearch.analysis import QueryPlan
-from sitesearch.engine import Group, Hit, Ranked, Scope, backend_candidates, make_hit, matching_ids, rank
+from sitesearch.engine import Group, Hit, ListSearch, Ranked, Scope, backend_candidates, make_hit, matching_ids, rank
 
 from .models import Matter, MatterType, Term
 from .pages import MatterCatalogPage
@@ -55,6 +55,10 @@ def matter_hits(ranked: list[Ranked], plan: QueryPlan, request: HttpRequest | No
 def matching_matter_ids(query: str, limit: int = 1000) -> list[int]:
     """Public matters the search finds for ``query``, best first (the catalog's keyword box)."""
     return matching_ids(Matter.public_queryset(), query, matter_title, limit=limit)
+
+
+# The API's ``?q=`` on matters (``matters.api``): the catalog's search over the list's records.
+LIST_SEARCH = ListSearch(searchable=Matter.public_queryset, title=matter_title)
 
 
 def public_names() -> list[str]:

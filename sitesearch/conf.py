@@ -15,7 +15,9 @@ BACKENDS = {
     "opensearch2": "wagtail.search.backends.opensearch2",
     "opensearch3": "wagtail.search.backends.opensearch3",
 }
-ALIASES = {"elasticsearch": "elasticsearch8", "opensearch": "opensearch2", "db": "database"}
+# ``opensearch`` is the backend of the client requirements-search.txt pins (opensearch-py 3: its
+# index calls take keyword arguments only, which Wagtail's opensearch2 backend does not use).
+ALIASES = {"elasticsearch": "elasticsearch8", "opensearch": "opensearch3", "db": "database"}
 
 
 class SearchConfigError(ValueError):

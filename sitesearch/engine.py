@@ -430,6 +430,37 @@ def matching_ids(queryset, query: str, title: Callable[[Any], str], limit: int =
     return []
 
 
+@dataclass(frozen=True)
+class ListSearch:
+    """The site search as the keyword filter of another list (the JSON API's ``?q=``).
+
+    A domain builds one for a kind's model and hands it to whatever lists that model (its API
+    resource's ``keyword_search``), so the framework apps that serve the list need not import
+    ``sitesearch``. Calling it with the list's queryset (already narrowed by the list's other
+    filters and by what the caller may read) and the query gives the primary keys of the records
+    of that queryset the search finds, best first: the same analysis (words, pinyin, initials,
+    Traditional characters, synonyms), the same backend candidates of ``searchable`` (the
+    records the portal searches) and the same ranking as the portal; nothing outside
+    ``searchable`` is ever returned. Three queries whatever the number of results: the backend's
+    candidates, the list's filter over them, and the synonyms when their cache is cold.
+    """
+
+    searchable: Callable[[], Any]
+    title: Callable[[Any], str]
+    limit: int = 1000
+
+    def __call__(self, queryset, query: str) -> list[Any]:
+        ids = matching_ids(self.searchable(), query, self.title, limit=self.limit)
+        if not ids:
+            return []
+        inside = set(queryset.order_by().filter(pk__in=ids).values_list("pk", flat=True))
+        return [pk for pk in ids if pk in inside]
+
+    def version(self) -> str:
+        """Changes when the synonyms or domain words change (part of a cached answer's key)."""
+        return vocabulary.version(vocabulary.WORDS)
+
+
 def public_titles() -> list[str]:
     """Every public title of every kind, for the "did you mean" vocabulary."""
     return [title for kind in registry.kinds() for title in kind.titles()]
