@@ -2,8 +2,9 @@
 
 An ETag is a hash of the versions of the collections a response reads plus everything else
 the response depends on (path, query, who is asking). A revalidation therefore costs one
-small query and serialises nothing. ``max-age`` never reaches past the next moment a
-collection changes by the clock (``api.collections``).
+small query (none with a shared cache: ``api.collections``) and serialises nothing.
+``max-age`` never reaches past the next moment a collection changes by the clock
+(``api.collections``).
 """
 
 from __future__ import annotations

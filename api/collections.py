@@ -6,6 +6,13 @@ changes happen by the clock alone (a notice's validity window, a scheduled go-li
 cancellation): each collection knows the next such moment, responses are never cached past
 it, and the first request after it bumps the version.
 
+With a cache shared by every process (``settings.API_SHARED_CACHE``: Redis, Memcached) the rows
+are also kept there, so a revalidation costs no SQL query: a bump writes the committed row to the
+cache after the transaction commits (``transaction.on_commit``; a rolled-back bump never reaches
+it), a missing entry is read from the database and put back, and an entry whose clock transition
+is due (or unknown) is answered by the database path above. A per-process cache never holds them:
+under several gunicorn workers one worker would keep a version another worker bumped.
+
 Tombstones: deletions and page withdrawals are written here as they happen; other
 withdrawals (a matter cancelled, a hall deactivated, a notice expired) are derived from the
 records themselves by each resource (``api.resources``).
@@ -18,15 +25,23 @@ says which of its models feed them (``track``, ``track_pages``, ``track_revision
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from core.cache import UNREACHABLE
+
 from .models import CollectionVersion, Tombstone, TombstoneReason
+
+logger = logging.getLogger(__name__)
 
 Transitions = Callable[[datetime.datetime], "datetime.datetime | None"]
 
@@ -70,16 +85,132 @@ def bump(*names: str) -> None:
                     CollectionVersion.objects.create(name=name, version=1, changed_at=now)
             except IntegrityError:  # created meanwhile by another writer
                 CollectionVersion.objects.filter(name=name).update(version=F("version") + 1, changed_at=now)
+    if settings.API_SHARED_CACHE:
+        _publish_on_commit(names)
+
+
+# ---- the shared copy (API_SHARED_CACHE) ----------------------------------------------------
+
+# A backstop only: entries are replaced on every committed bump; this bounds how long a copy
+# could outlive a lost write (a cache entry evicted between a reader's read and its refill).
+SHARED_SECONDS = 600
+_FIELDS = ("version", "changed_at", "next_transition_at", "transition_checked")
+
+
+def _shared_key(name: str) -> str:
+    return f"api:cv:{name}"
+
+
+def _entry(row: CollectionVersion) -> tuple:
+    return tuple(getattr(row, field) for field in _FIELDS)
+
+
+def _from_entry(name: str, entry: tuple) -> CollectionVersion:
+    return CollectionVersion(name=name, **dict(zip(_FIELDS, entry, strict=True)))
+
+
+def publish(names: Iterable[str]) -> None:
+    """Copy the committed rows of these collections to the shared cache (after a commit).
+
+    Read, write, read again: two writers committing one after the other may write in the other
+    order, so a writer whose copy is no longer the database's writes again (the last write of
+    all then carries the last commit).
+    """
+    names = sorted(set(names))
+    try:
+        for _attempt in range(3):
+            rows = {row.name: _entry(row) for row in CollectionVersion.objects.filter(name__in=names)}
+            cache.set_many({_shared_key(n): e for n, e in rows.items()}, SHARED_SECONDS)
+            again = {row.name: _entry(row) for row in CollectionVersion.objects.filter(name__in=names)}
+            if again == rows:
+                return
+        cache.delete_many([_shared_key(n) for n in names])  # still moving: readers use the database
+    except UNREACHABLE:
+        logger.warning("cache unreachable: API versions of %s not published", names, exc_info=True)
+
+
+class _Pending(threading.local):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+
+_pending = _Pending()
+
+
+def _publish_pending() -> None:
+    names, _pending.names = _pending.names, set()
+    if names:
+        publish(names)
+
+
+def _publish_on_commit(names: Iterable[str]) -> None:
+    """Publish after the commit; the first callback publishes what the transaction bumped, the
+    others (an import saves thousands of rows) find nothing left and cost nothing."""
+    _pending.names.update(names)
+    transaction.on_commit(_publish_pending)
+
+
+def _is_due(name: str, entry: tuple, now: datetime.datetime) -> bool:
+    """The copy cannot answer: the collection's clock transition has passed or is not known yet."""
+    collection = REGISTRY.get(name)
+    if collection is None or collection.transitions is None:
+        return False
+    _version, _changed_at, next_transition_at, transition_checked = entry
+    return not transition_checked or (next_transition_at is not None and next_transition_at <= now)
+
+
+def _shared_versions(names: list[str]) -> dict[str, CollectionVersion]:
+    try:
+        found = cache.get_many([_shared_key(n) for n in names])
+    except UNREACHABLE:
+        logger.warning("cache unreachable: API versions read from the database", exc_info=True)
+        return _database_versions(names)
+    now = timezone.now()
+    rows, missing, due = {}, [], []
+    for name in names:
+        entry = found.get(_shared_key(name))
+        if entry is None:
+            missing.append(name)
+        elif _is_due(name, entry, now):
+            due.append(name)
+        else:
+            rows[name] = _from_entry(name, entry)
+    if missing or due:
+        fresh = _database_versions(missing + due)
+        rows.update(fresh)
+        entries = {_shared_key(n): _entry(fresh[n]) for n in missing}
+
+        def refill() -> None:
+            # After the commit: rows this transaction read (and may have bumped) are then
+            # everybody's. ``add`` never replaces a newer copy a writer published meanwhile;
+            # a due transition was decided in the database, so its copy is re-read and replaced.
+            try:
+                for key, entry in entries.items():
+                    cache.add(key, entry, SHARED_SECONDS)
+            except UNREACHABLE:
+                return
+            if due:
+                publish(due)
+
+        transaction.on_commit(refill)
+    return rows
 
 
 def versions(names: Iterable[str]) -> dict[str, CollectionVersion]:
-    """The current version rows of these collections (one query when nothing is due).
+    """The current version rows of these collections.
 
-    A collection whose next clock transition has passed is bumped here, once (the update is
-    conditional, so two workers passing the moment together bump it once); one whose
-    transitions are unknown since its last change has them computed.
+    From the shared cache when there is one (no query), else from the database (one query when
+    nothing is due). A collection whose next clock transition has passed is bumped in the
+    database, once (the update is conditional, so two workers passing the moment together bump
+    it once); one whose transitions are unknown since its last change has them computed.
     """
     names = sorted(set(names))
+    if settings.API_SHARED_CACHE:
+        return _shared_versions(names)
+    return _database_versions(names)
+
+
+def _database_versions(names: list[str]) -> dict[str, CollectionVersion]:
     rows = {row.name: row for row in CollectionVersion.objects.filter(name__in=names)}
     if len(rows) < len(names):
         _ensure_rows(n for n in names if n not in rows)

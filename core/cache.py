@@ -7,13 +7,18 @@
   starts a new version: everybody rebuilds once.
 - **Counting in fixed windows** (``count_in_window``): the rate limits of the API and of the public
   forms. ``cache.add``/``cache.incr`` are atomic on Redis and per process on the local memory cache.
+  When the cache server cannot be reached the event is let through (logged): a Redis blip must
+  not turn every API request and public form into a 500; the limits are for abuse, not accounting.
 
 The API's collection versions are different on purpose: they live in a database row updated in
-the same transaction as the change, because an ETag must never be answered from a stale token.
+the same transaction as the change, because an ETag must never be answered from a stale token;
+with a shared cache (``API_SHARED_CACHE``) ``api.collections`` keeps a copy of the rows there,
+written only after the transaction commits.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,6 +26,23 @@ from typing import TypeVar
 from django.core.cache import cache
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+
+def unreachable_errors() -> tuple[type[Exception], ...]:
+    """What the cache backend raises when its server is down or slow (Redis, Memcached: sockets)."""
+    errors: list[type[Exception]] = [OSError]  # ConnectionError, TimeoutError, socket errors
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # the embedded default needs no Redis client
+        pass
+    else:
+        errors.append(RedisError)
+    return tuple(errors)
+
+
+UNREACHABLE = unreachable_errors()
 
 
 def _version_key(name: str) -> str:
@@ -52,11 +74,18 @@ def cached(key: str, build: Callable[[], T], versions: tuple[str, ...], timeout:
 
 
 def count_in_window(key: str, window: int) -> int:
-    """Count one more event under ``key`` in the current fixed window of ``window`` seconds."""
-    if cache.add(key, 1, window + 1):
-        return 1
+    """Count one more event under ``key`` in the current fixed window of ``window`` seconds.
+
+    0 when the cache server cannot be reached: the event is allowed rather than the request failed.
+    """
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 1)
-        return 1
+        if cache.add(key, 1, window + 1):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window + 1)
+            return 1
+    except UNREACHABLE:
+        logger.warning("cache unreachable: %s not counted (allowed)", key, exc_info=True)
+        return 0

@@ -5,6 +5,9 @@
   the API's client: ``api.clients`` asks it for scopes without knowing this app.
 - ``Feed``: a named, low-code feed defined by staff in the admin.
 
+The receivers at the end forget cached key lookups (``terminals.auth``) when a key, its
+terminal or the terminal's service user changes.
+
 These models lived in the ``api`` app until the API became a framework that knows no domain;
 they keep their tables (``db_table``) and rows, see ``docs/upgrades.md``.
 """
@@ -15,11 +18,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from api import scopes
+from core.signals import records_changed
 from permissions.models import Department, DepartmentOwned, object_permission_models
 
 
@@ -201,3 +207,44 @@ TerminalUserObjectPermission, TerminalGroupObjectPermission = object_permission_
 FeedUserObjectPermission, FeedGroupObjectPermission = object_permission_models(
     Feed, "数据订阅", __name__, table_prefix="api_feed"
 )
+
+
+# ---- cached key lookups (terminals.auth): forgotten after the commit of whatever they answer ----
+
+
+def _forget(keys: models.QuerySet[TerminalKey]) -> None:
+    if settings.API_SHARED_CACHE:
+        from .auth import forget_keys
+
+        forget_keys(keys.values_list("prefix", flat=True))
+
+
+@receiver([post_save, post_delete], sender=TerminalKey, dispatch_uid="terminals-forget-key")
+def _key_changed(sender, instance: TerminalKey, raw: bool = False, **kwargs) -> None:
+    if settings.API_SHARED_CACHE and not raw:
+        from .auth import forget_keys
+
+        forget_keys([instance.prefix])
+
+
+@receiver([post_save, post_delete], sender=Terminal, dispatch_uid="terminals-forget-terminal-keys")
+def _terminal_changed(sender, instance: Terminal, raw: bool = False, **kwargs) -> None:
+    """Deactivated, new scopes or hall, another department: its keys answer differently."""
+    if not raw:
+        _forget(TerminalKey.objects.filter(terminal_id=instance.pk))
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="terminals-forget-service-user-keys")
+def _user_changed(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A terminal's service user deactivated or changed (a sign-in's ``last_login`` is no change of ours)."""
+    if not raw and set(update_fields or ()) != {"last_login"}:
+        _forget(TerminalKey.objects.filter(terminal__service_user_id=instance.pk))
+
+
+@receiver(records_changed, dispatch_uid="terminals-forget-bulk-changes")
+def _records_changed(sender, pks, **kwargs) -> None:
+    """Bulk writes (``terminals.service``: revoking, rotating, linking a service user)."""
+    if sender is Terminal:
+        _forget(TerminalKey.objects.filter(terminal_id__in=pks))
+    elif sender is TerminalKey:
+        _forget(TerminalKey.objects.filter(pk__in=pks))

@@ -21,6 +21,7 @@ from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F,
 from django.utils import timezone
 
 from api import scopes
+from core.signals import records_changed
 from permissions.models import Membership
 from permissions.roles import Role
 
@@ -85,6 +86,7 @@ def sync_service_user(terminal: Terminal):
         # Not a change an editor made: no history record for it.
         Terminal.objects.filter(pk=terminal.pk).update(service_user=user)
         terminal.service_user = user
+        records_changed.send(sender=Terminal, pks=[terminal.pk])  # its keys' cached lookups (terminals.auth)
 
     for membership in Membership.objects.filter(user=user).exclude(
         department_id=terminal.department_id, role=Role.OWNER
@@ -138,13 +140,16 @@ def rotate_keys(terminal: Terminal, grace_hours: int = 24, by: str = "") -> str:
         terminal.keys.filter(revoked=False).filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=deadline)).update(
             expiry_date=deadline
         )
+        records_changed.send(sender=Terminal, pks=[terminal.pk])  # its keys' cached lookups (terminals.auth)
         stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
         return issue_key(terminal, f"轮换 {stamp}（{by}）" if by else f"轮换 {stamp}")
 
 
 def revoke_keys(terminal: Terminal) -> int:
     """Revoke every key of the terminal (cannot be undone); returns how many were revoked."""
-    return terminal.keys.filter(revoked=False).update(revoked=True)
+    count = terminal.keys.filter(revoked=False).update(revoked=True)
+    records_changed.send(sender=Terminal, pks=[terminal.pk])  # its keys' cached lookups (terminals.auth)
+    return count
 
 
 def usable_keys(terminal: Terminal) -> QuerySet[TerminalKey]:

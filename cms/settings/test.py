@@ -19,7 +19,23 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("CACHE_URL"):
+    # The PostgreSQL run in CI sets CACHE_URL=redis://… (.ci/postgres-tests): the base settings'
+    # django-redis, one Redis database per xdist worker, because every test clears the cache and
+    # django-redis's clear() is FLUSHDB (a key prefix would not keep the workers apart).
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    _number = int(_worker.removeprefix("gw") or urlsplit(CACHES["default"]["LOCATION"]).path.strip("/") or 0)
+    if _number > 15:
+        raise ImproperlyConfigured(f"Redis has databases 0-15: too many test workers for one server ({_worker}).")
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(CACHES["default"]["LOCATION"])._replace(path=f"/{_number}"))
+    CACHES["default"]["KEY_PREFIX"] = f"test{_worker}"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    API_SHARED_CACHE = False
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

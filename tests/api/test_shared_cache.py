@@ -1,0 +1,169 @@
+"""The API with a cache shared by every process (``API_SHARED_CACHE``: Redis in production).
+
+Collection versions and key lookups are then answered from the cache, so a revalidation costs
+no SQL query; what is written there is written after the commit, so a committed change is seen
+by the next request and a rolled-back one never. The tests run on one process with the local
+memory cache (or CI's Redis) and the setting forced on; ``django_capture_on_commit_callbacks``
+runs what a real commit would (the test's own transaction never commits).
+"""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from terminals.service import revoke_keys
+
+from ..halls.factories import NoticeFactory
+from ..matters.factories import MatterFactory
+from ..terminals.factories import TerminalFactory, key_header
+
+LIST = "/api/v1/matters/"
+NOTICES = "/api/v1/notices/"
+
+
+@pytest.fixture
+def shared(settings):
+    settings.API_SHARED_CACHE = True
+
+
+@pytest.fixture
+def kiosk(world):
+    return TerminalFactory(department=world.dept_a, with_key=True)
+
+
+def committed(capture, api, url: str, **headers):
+    """A request whose transaction commits (what it read may then be stored in the shared cache)."""
+    with capture(execute=True):
+        return api.get(url, **headers)
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("shared")
+class TestRevalidationWithoutQueries:
+    @pytest.mark.parametrize("keyed", [False, True], ids=["anonymous", "keyed"])
+    @pytest.mark.parametrize("kind", ["list", "detail"])
+    def test_a_304_runs_no_query(
+        self, api, world, kiosk, keyed, kind, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        url = LIST if kind == "list" else f"{LIST}{world.matters['own'].pk}/"
+        headers = key_header(kiosk) if keyed else {}
+        first = committed(django_capture_on_commit_callbacks, api, url, **headers)
+        assert first.status_code == 200
+        with django_assert_num_queries(0):
+            again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
+
+    def test_a_committed_change_is_seen_by_the_next_request(
+        self, api, world, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            MatterFactory(department=world.dept_b, name="新进驻事项")
+        changed = committed(django_capture_on_commit_callbacks, api, LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert changed.status_code == 200
+        assert changed["ETag"] != first["ETag"]
+        assert "新进驻事项" in changed.content.decode()
+        with django_assert_num_queries(0):  # the new version is shared again
+            assert api.get(LIST, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
+
+    def test_a_rolled_back_change_keeps_the_etag(
+        self, api, world, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(Rollback), transaction.atomic():
+            MatterFactory(department=world.dept_b, name="回滚的事项")
+            raise Rollback
+        with django_assert_num_queries(0):
+            again = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
+
+    def test_a_lost_cache_entry_is_read_again_from_the_database(
+        self, api, world, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        cache.clear()  # Redis restarted
+        again = committed(django_capture_on_commit_callbacks, api, LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        with django_assert_num_queries(0):
+            assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    def test_a_passed_clock_transition_changes_the_etag(
+        self, api, world, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        notice = NoticeFactory(department=world.dept_a, title="本周六照常办公", days_left=1)
+        first = committed(django_capture_on_commit_callbacks, api, NOTICES)
+        assert "本周六照常办公" in first.content.decode()
+        with django_assert_num_queries(0):
+            assert api.get(NOTICES, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        later = notice.ends_at + datetime.timedelta(seconds=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            after = committed(django_capture_on_commit_callbacks, api, NOTICES, HTTP_IF_NONE_MATCH=first["ETag"])
+            assert after.status_code == 200
+            assert after["ETag"] != first["ETag"]
+            assert "本周六照常办公" not in after.content.decode()
+            with django_assert_num_queries(0):  # the bumped version is shared again
+                assert api.get(NOTICES, HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("shared")
+class TestCachedKeys:
+    def prime(self, api, kiosk, capture, django_assert_num_queries):
+        first = committed(capture, api, LIST, **key_header(kiosk))
+        with django_assert_num_queries(0):  # the key is answered from the cache
+            assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"], **key_header(kiosk)).status_code == 304
+        return first
+
+    @pytest.mark.parametrize("change", ["revoke", "deactivate", "delete"])
+    def test_a_withdrawn_key_is_refused_on_the_next_request(
+        self, api, world, kiosk, change, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = self.prime(api, kiosk, django_capture_on_commit_callbacks, django_assert_num_queries)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            if change == "revoke":
+                revoke_keys(kiosk)
+            elif change == "deactivate":
+                kiosk.is_active = False
+                kiosk.save()
+            else:
+                kiosk.keys.get().delete()
+        refused = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"], **key_header(kiosk))
+        assert refused.status_code == 401
+        assert "密钥无效" in refused.json()["detail"]
+
+    def test_a_rolled_back_revocation_leaves_the_key_working(
+        self, api, world, kiosk, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = self.prime(api, kiosk, django_capture_on_commit_callbacks, django_assert_num_queries)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(Rollback), transaction.atomic():
+            revoke_keys(kiosk)
+            raise Rollback
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"], **key_header(kiosk)).status_code == 304
+
+    def test_the_cache_never_holds_the_key(self, api, world, kiosk, django_capture_on_commit_callbacks):
+        committed(django_capture_on_commit_callbacks, api, LIST, **key_header(kiosk))
+        secret = kiosk.api_key.partition(".")[2]
+        prefix = kiosk.api_key.partition(".")[0]
+        keys = [str(k) for k in (cache.keys("*") if hasattr(cache, "keys") else cache._cache)]  # Redis, locmem
+        assert any("api:key:" in k for k in keys)
+        assert not any(secret in k or prefix in k for k in keys)
+
+
+@pytest.mark.django_db
+def test_throttles_let_requests_through_when_the_cache_is_down(api, world):
+    """A Redis blip must not turn every API request into a 500: the throttle counts nothing and lets it pass."""
+    with mock.patch.object(cache, "add", side_effect=RedisConnectionError("Connection refused")):
+        response = api.get(LIST)
+    assert response.status_code == 200
