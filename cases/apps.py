@@ -18,3 +18,9 @@ class CasesConfig(AppConfig):
         from .supervision import connect_calendar
 
         connect_calendar()  # provisional due dates are recomputed when a year's schedule is entered
+
+        import jobs
+
+        jobs.register_periodic(
+            "cases.supervise", "办件电子监察", jobs.every(60), "cases.management.commands.supervise_cases.run"
+        )

@@ -17,3 +17,12 @@ class InteractionConfig(AppConfig):
         from .clock import connect_calendar
 
         connect_calendar()  # provisional due dates are recomputed when a year's schedule is entered
+
+        import jobs
+
+        jobs.register_periodic(
+            "interaction.supervise",
+            "政民互动监察",
+            jobs.every(60),
+            "interaction.management.commands.supervise_interactions.run",
+        )

@@ -126,6 +126,7 @@ SYSTEM_ADMINISTRATOR = GlobalRole(
         "workdays",
         "sitesearch",
         "theme",
+        "jobs",
     ),
     page_permissions_on_root=(
         "add_page",

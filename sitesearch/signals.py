@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from modelsearch.signal_handlers import post_save_signal_handler
@@ -29,6 +30,7 @@ from wagtail.search import index
 from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+import jobs
 from core.signals import records_changed
 
 from . import registry, vocabulary
@@ -51,13 +53,28 @@ class DeferredIndexing:
 _deferred: DeferredIndexing | None = None
 
 
+@jobs.task(label="更新搜索索引")
+def index_records(app_label: str, model_name: str, pks: list) -> int:
+    """Index these records as saving each would (a task: in the worker under TASKS_BACKEND=database)."""
+    model = apps.get_model(app_label, model_name)
+    return index_now({model: set(pks)})
+
+
 def reindex(objects) -> None:
+    """Index these records again: collected while indexing is deferred, else one task per model.
+
+    The task is enqueued inside the caller's transaction: the database queue's row commits with it
+    (the worker never indexes what a rollback undid), and the inline default runs it at once.
+    """
     if _deferred is not None:
         for obj in objects:
             _deferred.add(obj)
         return
+    by_model: dict[type, list] = defaultdict(list)
     for obj in objects:
-        index.insert_or_update_object(obj)
+        by_model[type(obj)].append(obj.pk)
+    for model, pks in by_model.items():
+        index_records.enqueue(model._meta.app_label, model._meta.model_name, [str(pk) for pk in dict.fromkeys(pks)])
 
 
 def _collect_saved(sender, instance, raw=False, **kwargs) -> None:

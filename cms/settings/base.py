@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # framework
     "sitesearch",
     "api",
+    "jobs",
     "workdays",
     "permissions",
     "audit",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",  # the database backend's results table and `manage.py db_worker` (docs/tasks.md)
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -273,6 +276,21 @@ try:
     )
 except SearchConfigError as error:
     raise ImproperlyConfigured(str(error)) from error
+# Background tasks (docs/tasks.md): inline by default (ImmediateBackend: nothing more to run);
+# TASKS_BACKEND=database queues them in the database for `manage.py db_worker --queue-name '*'`,
+# and `manage.py run_scheduler` enqueues the periodic jobs. Queues: "default" (search index,
+# Wagtail's own tasks), "periodic" (the clocks, the day close; long runs do not hold up indexing).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = env.str("TASKS_BACKEND", default="immediate")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend], "QUEUES": ["default", "periodic"]}}
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)  # a failed task is tried this often in all
+JOBS_RETRY_BACKOFF_SECONDS = env.int("JOBS_RETRY_BACKOFF_SECONDS", default=60)  # doubled each retry
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=30)
 WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "pdf", "rtf", "txt", "xls", "xlsx", "zip", "ofd"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Uploads typed by content (core.uploads, docs/security-uploads.md): Wagtail's forms check through

@@ -1,4 +1,4 @@
-"""电子监察: recompute the lights of running cases and raise the alerts (run by cron, see docs/cases.md).
+"""电子监察: recompute the lights of running cases and raise the alerts (hourly periodic job, docs/tasks.md).
 
 python manage.py supervise_cases            # today
 python manage.py supervise_cases --date 2026-11-16
@@ -14,8 +14,23 @@ from cases.supervision import supervise
 from cases.uploads import purge_pending
 
 
+def run(today: datetime.date | None = None) -> str:
+    """The periodic job 办件电子监察 (registered in ``CasesConfig.ready``): lights, alerts, purge."""
+    counts = supervise(today)
+    summary = (
+        f"电子监察完成：绿灯 {counts['green']} 件，黄灯 {counts['yellow']} 件，红灯 {counts['red']} 件；"
+        f"新转黄灯 {counts['newly_yellow']} 件，新转红灯 {counts['newly_red']} 件，"
+        f"新增预警 {counts['alerts']} 条，解除监察 {counts['cleared']} 件，"
+        f"重算特别程序期限 {counts['special_recomputed']} 件。"
+    )
+    purged = purge_pending()
+    if purged:
+        summary += f"\n已删除超过两小时未提交的在线申请预览文件 {purged} 个。"
+    return summary
+
+
 class Command(BaseCommand):
-    help = "电子监察：重新计算在办办件的红黄绿灯并生成预警（供定时任务每晚或每小时运行）。"
+    help = "电子监察：重新计算在办办件的红黄绿灯并生成预警（定时作业每小时运行，也可手动运行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="按哪一天计算（YYYY-MM-DD），缺省为今天。")
@@ -27,13 +42,4 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError as error:
                 raise CommandError("--date 应为日期，格式 YYYY-MM-DD。") from error
-        counts = supervise(today)
-        self.stdout.write(
-            f"电子监察完成：绿灯 {counts['green']} 件，黄灯 {counts['yellow']} 件，红灯 {counts['red']} 件；"
-            f"新转黄灯 {counts['newly_yellow']} 件，新转红灯 {counts['newly_red']} 件，"
-            f"新增预警 {counts['alerts']} 条，解除监察 {counts['cleared']} 件，"
-            f"重算特别程序期限 {counts['special_recomputed']} 件。"
-        )
-        purged = purge_pending()
-        if purged:
-            self.stdout.write(f"已删除超过两小时未提交的在线申请预览文件 {purged} 个。")
+        self.stdout.write(run(today))
