@@ -92,9 +92,13 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, title: str, lim
             body = data[:cut]
             rows += len(ROW_TAG.findall(body))
             cells += len(CELL_TAG.findall(body))
-            for letters, number in CELL_REF.findall(body):
-                if int(number) > limits.rows or column_number(letters) > limits.columns:
-                    raise ValidationError(too_big)
+            refs = CELL_REF.findall(body)
+            # A sheet has few distinct column letters and row numbers: check those, not every cell.
+            if refs and (
+                max(map(int, {number for _, number in refs})) > limits.rows
+                or max(map(column_number, {letters for letters, _ in refs})) > limits.columns
+            ):
+                raise ValidationError(too_big)
             if rows > limits.rows or cells > limits.cells:
                 raise ValidationError(too_big)
             tail = data[cut:]
