@@ -303,7 +303,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
-# The matter import's workbook limits (core.workbooks), checked before openpyxl opens a file.
+# The matter import's workbook limits (core.workbooks), checked before calamine reads a file.
 IMPORT_WORKBOOK_MAX_MEMBERS = env.int("IMPORT_WORKBOOK_MAX_MEMBERS", default=200)
 IMPORT_WORKBOOK_MAX_UNCOMPRESSED_MB = env.int("IMPORT_WORKBOOK_MAX_UNCOMPRESSED_MB", default=100)
 IMPORT_WORKBOOK_MAX_RATIO = env.int("IMPORT_WORKBOOK_MAX_RATIO", default=100)
