@@ -1,0 +1,65 @@
+"""The scheduler as systemd runs it, and the records' housekeeping."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import signal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from jobs import registry, tasks, tracking
+from jobs.models import Status, TaskRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_scheduler_runs_until_stopped_and_then_exits(monkeypatch):
+    calls = []
+    monkeypatch.setattr(registry, "_periodic", {})
+    registry.register_periodic("test.loop", "测试：循环", registry.every(5), lambda: calls.append(1))
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def sleep(seconds):  # systemd stops the service while it waits for the next pass
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr("jobs.management.commands.run_scheduler.time.sleep", sleep)
+    out = io.StringIO()
+    try:
+        call_command("run_scheduler", "--interval", "5", stdout=out)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert "定时作业：测试：循环（每 5 分钟）" in out.getvalue()
+    assert calls == [1]
+    with pytest.raises(CommandError, match="--interval"):
+        call_command("run_scheduler", "--interval", "0")
+
+
+def test_old_finished_records_are_pruned_and_recent_ones_kept():
+    now = timezone.now()
+    common = {"task_path": "x.y", "label": "测试", "enqueued_at": now}
+    old = TaskRun.objects.create(
+        result_id="old", status=Status.SUCCEEDED, finished_at=now - datetime.timedelta(days=40), **common
+    )
+    TaskRun.objects.create(
+        result_id="new", status=Status.FAILED, finished_at=now - datetime.timedelta(days=2), **common
+    )
+    TaskRun.objects.create(result_id="waiting", status=Status.QUEUED, **common)
+    assert tracking.prune() == "删除任务记录 1 条，队列结果 0 条。"
+    assert set(TaskRun.objects.values_list("result_id", flat=True)) == {"new", "waiting"}
+    assert not TaskRun.objects.filter(pk=old.pk).exists()
+
+
+def test_a_periodic_job_whose_app_was_removed_fails_with_a_message(monkeypatch):
+    monkeypatch.setattr(registry, "_periodic", {})
+    tasks.run_periodic.enqueue("gone.job")
+    run = TaskRun.objects.get()
+    assert run.status == Status.FAILED
+    assert run.error == "LookupError: 定时作业 gone.job 未注册（所属应用已移除？）"
+    with pytest.raises(ValueError):
+        tracking.retry(
+            TaskRun.objects.create(result_id="ok", task_path="x.y", label="测试", enqueued_at=timezone.now())
+        )
