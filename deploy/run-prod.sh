@@ -125,7 +125,7 @@ start_app() {
     GUNICORN_BIND="127.0.0.1:$APP_PORT" GUNICORN_ACCESS_LOG="$LOG/access.log" GUNICORN_ERROR_LOG="$LOG/gunicorn.log" \
       "$ROOT/.venv/bin/gunicorn" cms.wsgi -c deploy/gunicorn.conf.py --daemon --pid "$RUN/gunicorn.pid"
   fi
-  background worker db_worker
+  background worker db_worker --queue-name "*" --no-reload
   if has_command run_scheduler; then background scheduler run_scheduler; fi
 }
 
