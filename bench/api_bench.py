@@ -11,10 +11,13 @@ have it in production; the in-process columns show a cold request as well.
 It prints requests/s, p50 and p99 latency, the response size and the ratio to the references
 (a static file served by the same Django; Wagtail's API v2), the SQL queries and peak Python
 memory of one request measured in-process, and the three targets. It asserts nothing.
+With ``--redis`` the cache is a throwaway Redis (``CACHE_URL=redis://…``, as the production profile
+runs): the workers share it, and collection versions and key lookups come from it
+(``API_SHARED_CACHE``), so the 304 row shows the shared-cache path (0 warm queries).
 
     .venv/bin/python bench/api_bench.py [--db sqlite|postgres|both] [--matters 10000]
         [--duration 10] [--warm 1] [--connections 16] [--threads 2] [--worker-class gthread|sync]
-        [--gunicorn-threads 4] [--cold] [--quick]
+        [--gunicorn-threads 4] [--cold] [--quick] [--redis]
 
 wrk and PostgreSQL are installed from Debian's packages when missing (via sudo when not root).
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import glob
 import http.client
 import json
@@ -134,6 +138,34 @@ def start_postgres() -> str:
     pg(f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "cms")
     print(f"== throwaway PostgreSQL cluster on port {port} ({pgbin})")
     return f"postgres://postgres@127.0.0.1:{port}/cms"
+
+
+def start_redis() -> str:
+    """A throwaway redis-server (no persistence, local port) stopped at exit; returns its CACHE_URL."""
+    if not shutil.which("redis-server"):
+        apt_install("redis-server")
+    root, port = tempfile.mkdtemp(prefix="cms-redis-"), free_port()
+    run_as = ["runuser", "-u", "redis", "--"] if os.geteuid() == 0 else []
+    if run_as:
+        os.chmod(root, 0o755)  # noqa: S103 (the unprivileged server user must enter it)
+        shutil.chown(root, "redis")
+    pidfile = f"{root}/redis.pid"
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    command += ["--dir", root, "--daemonize", "yes", "--pidfile", pidfile, "--logfile", f"{root}/redis.log"]
+    subprocess.run([*run_as, *command], check=True)  # noqa: S603 (redis-server with fixed arguments)
+
+    def stop() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(Path(pidfile).read_text()), signal.SIGTERM)
+        time.sleep(0.5)
+        shutil.rmtree(root, ignore_errors=True)
+
+    atexit.register(stop)
+    deadline = time.monotonic() + 10
+    while not Path(pidfile).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    print(f"== throwaway Redis on port {port}")
+    return f"redis://127.0.0.1:{port}/0"
 
 
 def start_gunicorn(port: int, args: argparse.Namespace, prewarm: list[str]) -> subprocess.Popen:
@@ -423,6 +455,7 @@ def print_report(vendor: str, items: list[Scenario], args: argparse.Namespace) -
         server += f" × {args.gunicorn_threads} threads"
     load = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s after {args.warm} s warm-up"
     load += ", record cache cold" if args.cold else ", record cache prewarmed"
+    load += ", cache: Redis (shared)" if args.redis else ", cache: local memory per worker"
     print(f"\n== {vendor}: {load}; {server}")
     head = ("scenario", "req/s", "p50 ms", "p99 ms", "bytes", "×static", "×v2", "cold q", "cold ms", "warm q")
     row = "{:<27} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>6} {:>8} {:>6} {:>8} {:>8}  {}"
@@ -470,6 +503,8 @@ def run_one(db: str, args: argparse.Namespace) -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         os.environ["DATABASE_URL"] = start_postgres()
+    if args.redis:
+        os.environ["CACHE_URL"] = start_redis()
     from cryptography.fernet import Fernet
 
     os.environ.update(
@@ -524,6 +559,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=1, help="seconds of unmeasured wrk before each run (0: none)")
     parser.add_argument("--cold", action="store_true", help="no prewarming of the record cache before the fork")
     parser.add_argument("--quick", action="store_true", help="1,000 matters and 3 s runs")
+    parser.add_argument("--redis", action="store_true", help="a throwaway Redis as the shared cache")
     args = parser.parse_args()
     args.matters = args.matters or (1000 if args.quick else 10_000)
     args.duration = args.duration or (3 if args.quick else 10)
