@@ -18,3 +18,16 @@ class JobsConfig(AppConfig):
             registry.daily(3, 30),
             "jobs.tracking.prune",
         )
+        # The framework's own housekeeping, once cron lines (jobs sits above api and audit).
+        registry.register_periodic(
+            "api.prune_tombstones",
+            "清理过期删除标记",
+            registry.daily(3, 40),
+            "api.management.commands.prune_tombstones.run",
+        )
+        registry.register_periodic(
+            "audit.purge",
+            "清理过期安全审计记录",
+            registry.daily(3, 50),
+            "audit.management.commands.purge_audit_events.run",
+        )

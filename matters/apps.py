@@ -17,3 +17,9 @@ class MattersConfig(AppConfig):
         from . import lifecycle
 
         lifecycle.connect_signals()
+
+        import jobs
+
+        jobs.register_periodic(
+            "matters.cancel_due", "取消到期事项", jobs.daily(0, 5), "matters.management.commands.cancel_due_matters.run"
+        )

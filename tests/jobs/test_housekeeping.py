@@ -63,3 +63,23 @@ def test_a_periodic_job_whose_app_was_removed_fails_with_a_message(monkeypatch):
         tracking.retry(
             TaskRun.objects.create(result_id="ok", task_path="x.y", label="测试", enqueued_at=timezone.now())
         )
+
+
+def test_the_old_cron_lines_run_as_periodic_jobs(settings):
+    """Tombstones past their retention go, recent ones stay; the audit purge refuses under 180 days."""
+    from api.models import Tombstone
+
+    now = timezone.now()
+    old = Tombstone.objects.create(kind="matters", object_id="1", reason="deleted")
+    Tombstone.objects.filter(pk=old.pk).update(
+        at=now - datetime.timedelta(days=settings.API_TOMBSTONE_RETENTION_DAYS + 1)
+    )
+    Tombstone.objects.create(kind="matters", object_id="2", reason="deleted")
+    tasks.run_periodic.enqueue("api.prune_tombstones")
+    assert list(Tombstone.objects.values_list("object_id", flat=True)) == ["2"]
+    assert TaskRun.objects.get().status == Status.SUCCEEDED
+
+    settings.AUDIT_RETENTION_DAYS = 30
+    tasks.run_periodic.enqueue("audit.purge")
+    failed = TaskRun.objects.get(status=Status.FAILED)
+    assert "少于 180 天" in failed.error and "《网络安全法》第二十一条" in failed.error
