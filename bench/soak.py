@@ -12,7 +12,9 @@ growth after the warm-up. It asserts nothing: the figures go into docs/developme
 
 Unless ``--no-start`` (or a profile already answers on the port), it starts the profile with
 ``deploy/run-prod.sh start --detach`` with the API throttles raised (we measure capacity here, not
-the per-terminal limits) and stops it at the end.
+the per-terminal limits) and gunicorn's ``max_requests`` off (so a leak is not hidden by recycled
+workers), and stops it at the end. A worker replaced during the run is listed as such, and the
+mean RSS of the live gunicorn workers is printed at each point either way.
 """
 
 from __future__ import annotations
@@ -247,7 +249,14 @@ def main() -> None:
 
     started_here = False
     if not options.no_start and not answering(options.port):
-        env = {**os.environ, "API_THROTTLE_KEY": "1000000/minute", "CASES_PUSH_RATE": "1000000/min"}
+        # Throttles raised (capacity, not the limits, is measured); workers never recycled, so a leak
+        # shows as growth instead of being hidden by gunicorn's max_requests.
+        env = {
+            **os.environ,
+            "API_THROTTLE_KEY": "1000000/minute",
+            "CASES_PUSH_RATE": "1000000/min",
+            "GUNICORN_MAX_REQUESTS": "0",
+        }
         subprocess.run([str(ROOT / "deploy/run-prod.sh"), "start", "--detach"], check=True, cwd=ROOT, env=env)  # noqa: S603 (our own script)
         started_here = True
     try:
@@ -299,6 +308,11 @@ def report(tallies: dict[str, Tally], wall: float, before: dict, warmed: dict, a
         print(f"  error: {sample}")
     print(f"\nmemory (RSS, MB): at the start, after {warm_up} s of warm-up, at the end; growth = end - warm")
     print(f"{'process':<26}{'start':>8}{'warm':>8}{'end':>8}{'growth':>8}")
+    for label, sample in (("start", before), ("warm", warmed), ("end", after)):
+        web = [mb for name, mb in sample.items() if name.startswith("gunicorn")]
+        if web:
+            mean = sum(web) / len(web)
+            print(f"  gunicorn workers at {label:<5}: {len(web)} alive, mean {mean:.0f} MB, max {max(web):.0f} MB")
     for name in sorted(set(before) | set(after)):
         start, warm, end = before.get(name), warmed.get(name), after.get(name)
         if warm is None or end is None:
