@@ -26,6 +26,10 @@ def test_the_scheduler_runs_until_stopped_and_then_exits(monkeypatch):
         signal.raise_signal(signal.SIGTERM)
 
     monkeypatch.setattr("jobs.management.commands.run_scheduler.time.sleep", sleep)
+    # Between passes the command drops connections past CONN_MAX_AGE, as a long-running process must;
+    # inside the test's transaction that would close the test's own connection (on PostgreSQL).
+    closed = []
+    monkeypatch.setattr("jobs.management.commands.run_scheduler.close_old_connections", lambda: closed.append(1))
     out = io.StringIO()
     try:
         call_command("run_scheduler", "--interval", "5", stdout=out)
@@ -33,7 +37,7 @@ def test_the_scheduler_runs_until_stopped_and_then_exits(monkeypatch):
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     assert "定时作业：测试：循环（每 5 分钟）" in out.getvalue()
-    assert calls == [1]
+    assert calls == [1] and closed
     with pytest.raises(CommandError, match="--interval"):
         call_command("run_scheduler", "--interval", "0")
 
