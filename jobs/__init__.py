@@ -8,6 +8,6 @@ registers its periodic jobs from its ``AppConfig.ready()`` with ``jobs.register_
 
 from __future__ import annotations
 
-from .registry import daily, every, register_periodic, task
+from .registry import daily, every, register_periodic, task, track
 
-__all__ = ["daily", "every", "register_periodic", "task"]
+__all__ = ["daily", "every", "register_periodic", "task", "track"]

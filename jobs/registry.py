@@ -36,10 +36,19 @@ def task(
 
     def wrapper(function: Callable[..., Any]):
         built = django_task(queue_name=queue_name, priority=priority)(function)
-        _tasks[built.module_path] = TaskSpec(label=label, max_attempts=max_attempts)
+        track(built.module_path, label=label, max_attempts=max_attempts)
         return built
 
     return wrapper
+
+
+def track(task_path: str, *, label: str, max_attempts: int | None = None) -> None:
+    """Record and retry a task defined with plain django-tasks elsewhere, by its dotted path.
+
+    For the framework apps beside ``jobs`` (``sitesearch`` knows no other app of the project): the
+    site (``cms``) names their tasks here, so they get a Chinese label and retries like ``jobs.task``'s.
+    """
+    _tasks[task_path] = TaskSpec(label=label, max_attempts=max_attempts)
 
 
 def task_spec(task_path: str) -> TaskSpec | None:

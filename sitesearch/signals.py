@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django_tasks import task
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
-import jobs
 from core.signals import records_changed
 
 from . import registry, vocabulary
@@ -53,7 +53,7 @@ class DeferredIndexing:
 _deferred: DeferredIndexing | None = None
 
 
-@jobs.task(label="更新搜索索引")
+@task()  # labelled 更新搜索索引 and retried by jobs: the site names it there (cms/apps.py)
 def index_records(app_label: str, model_name: str, pks: list) -> int:
     """Index these records as saving each would (a task: in the worker under TASKS_BACKEND=database)."""
     model = apps.get_model(app_label, model_name)
