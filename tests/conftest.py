@@ -150,6 +150,22 @@ def world(org) -> World:
     return org
 
 
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    """The demo city, loaded once for a module and rolled back after it (a build takes a minute)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with disable_reference_index_auto_update():
+            call_command("load_demo", quiet_accounts=True, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def real_database(tmp_path):
     """For a real race (``tests.concurrency.race``): ``use()`` points a thread at the shared database."""

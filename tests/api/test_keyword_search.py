@@ -10,16 +10,12 @@ search's relevance order.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 import zhconv
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, reset_queries, transaction
+from django.db import connection, reset_queries
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from guides.models import GuidePage
 from matters.models import Matter
@@ -34,16 +30,6 @@ from .resources_helpers import body, ids
 MATTERS = "/api/v1/matters/"
 GUIDES = "/api/v1/guides/"
 SAMPLE = 20
-
-
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with disable_reference_index_auto_update():
-            call_command("load_demo", quiet_accounts=True, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

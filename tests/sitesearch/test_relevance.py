@@ -10,13 +10,7 @@ failure lists every query that missed with what came back instead.
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from wagtail.search.models import IndexEntry
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from disclosure.models import DisclosureDocumentPage
 from guides.models import BundleGuidePage, GuidePage
@@ -90,16 +84,6 @@ PAIRS: list[tuple[str, str, str, str]] = [
     ("typo", "户口迁一", "matter", "户口迁移登记"),
     ("typo", "不动产抵压", "matter", "不动产抵押登记"),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with disable_reference_index_auto_update():
-            call_command("load_demo", quiet_accounts=True, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def test_the_demo_city_is_indexed_and_found_by_what_citizens_type(demo_city, db):
