@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import django_filters
 from django.conf import settings
@@ -34,6 +35,7 @@ from .models import Classification, DisclosureDocumentPage, DocumentAttachment, 
 from .request_forms import RequestForm
 from .request_models import Channel
 from .request_views import create_request
+from .search import DOCUMENT_LIST_SEARCH, identified
 
 SUBMIT_REQUESTS = scopes.register("submit_requests", "代群众提交政府信息公开申请")
 
@@ -291,6 +293,7 @@ class DisclosureDocumentResource(Resource):
     updated_field = "last_published_at"
     ordering = ("-publication_date", "-index_number", "-pk")
     search_fields = ("title", "document_number", "index_number", "keywords")
+    keyword_search = DOCUMENT_LIST_SEARCH  # the portal's search (docs/search.md, “接口的 q 参数”)
     feed_orderings = {
         "-updated": ("-last_published_at", "-pk"),
         "name": ("title", "pk"),
@@ -299,6 +302,12 @@ class DisclosureDocumentResource(Resource):
 
     def queryset(self, request) -> QuerySet:
         return DisclosureDocumentPage.objects.live().public()
+
+    def keyword_matches(self, queryset: QuerySet, q: str) -> list[Any]:
+        """A (part of a) document number or index number is a look-up: the documents carrying it,
+        newest first; any other ``q`` is the portal's search (``Resource.keyword_matches``)."""
+        found = identified(queryset.order_by(*self.ordering), q)
+        return found if found is not None else super().keyword_matches(queryset, q)
 
     def optimise(self, queryset: QuerySet):
         attachments = DocumentAttachment.objects.select_related("document").order_by("sort_order", "pk")

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from permissions.models import Department
 
 from .models import Classification, DisclosureDocumentPage, Facet, Validity
+from .search import DOCUMENT_LIST_SEARCH, identified
 
 PER_PAGE = 20
 
@@ -30,14 +31,6 @@ class CatalogFilterForm(forms.Form):
     def filter(self, queryset: QuerySet) -> QuerySet:
         self.is_valid()
         data = self.cleaned_data  # the valid fields only: a bad value drops its own filter, not the others
-        if q := (data.get("q") or "").strip():
-            queryset = queryset.filter(
-                Q(title__icontains=q)
-                | Q(document_number__icontains=q)
-                | Q(keywords__icontains=q)
-                | Q(index_number__icontains=q)
-                | Q(summary__icontains=q)
-            )
         if body := data.get("body"):
             queryset = queryset.filter(issuing_body=body)
         if category := data.get("category"):
@@ -47,7 +40,34 @@ class CatalogFilterForm(forms.Form):
                 queryset = queryset.filter(**{field: data[field]})
         if data.get("year"):
             queryset = queryset.filter(publication_date__year=data["year"])
+        self.ranking = None
+        if q := (data.get("q") or "").strip():
+            self.ranking = ranked_ids(queryset, q)
+            queryset = queryset.filter(pk__in=self.ranking)
         return queryset
+
+
+LITERAL_FIELDS = ("title", "document_number", "keywords", "index_number", "summary")
+
+
+def ranked_ids(queryset: QuerySet, q: str) -> list[int]:
+    """The documents of ``queryset`` the keyword ``q`` finds, most relevant first.
+
+    A (part of a) document number or index number is a look-up: the documents carrying it, in
+    the catalog's order. Otherwise the portal search's results (words, pinyin, initials,
+    Traditional characters, synonyms; its relevance order), then the documents whose title,
+    number, keywords or summary contain ``q`` literally, in the catalog's order. At most four
+    queries (and the search vocabulary's, when its cache is cold), whatever the number of
+    documents.
+    """
+    if (numbered := identified(queryset, q)) is not None:
+        return numbered
+    found = dict.fromkeys(DOCUMENT_LIST_SEARCH(queryset, q))
+    literal = Q()
+    for name in LITERAL_FIELDS:
+        literal |= Q(**{f"{name}__icontains": q})
+    found.update(dict.fromkeys(queryset.filter(literal).exclude(pk__in=list(found)).values_list("pk", flat=True)))
+    return list(found)
 
 
 def catalog_context(request, *, section=None, category=None) -> dict:
@@ -60,7 +80,13 @@ def catalog_context(request, *, section=None, category=None) -> dict:
     form = CatalogFilterForm(request.GET or None)
     if form.is_bound:
         documents = form.filter(documents)
-    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+    if getattr(form, "ranking", None) is not None:
+        # A keyword search: pages of the documents in relevance order, loaded a page at a time.
+        page = Paginator(form.ranking, PER_PAGE).get_page(request.GET.get("page"))
+        loaded = documents.in_bulk(list(page.object_list))
+        page.object_list = [loaded[pk] for pk in page.object_list if pk in loaded]
+    else:
+        page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {

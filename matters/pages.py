@@ -50,12 +50,6 @@ class CatalogFilterForm(forms.Form):
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
-        if q := (data.get("q") or "").strip():
-            from .search import matching_matter_ids  # segmented, pinyin, synonyms (docs/search.md)
-
-            queryset = queryset.filter(
-                Q(pk__in=matching_matter_ids(q)) | Q(name__icontains=q) | Q(implementation_code__icontains=q)
-            )
         if data.get("department"):
             queryset = queryset.filter(department=data["department"])
         if data.get("level"):
@@ -67,7 +61,30 @@ class CatalogFilterForm(forms.Form):
                 queryset = queryset.filter(**{field: data[field]})
         if data.get("service_object"):
             queryset = queryset.filter(service_objects=data["service_object"])
+        self.ranking = None
+        if q := (data.get("q") or "").strip():
+            self.ranking = ranked_ids(queryset, q)
+            queryset = queryset.filter(pk__in=self.ranking)
         return queryset
+
+
+CATALOG_ORDER = ("department__sort_order", "implementation_code")
+
+
+def ranked_ids(queryset: QuerySet, q: str) -> list[int]:
+    """The matters of ``queryset`` the keyword ``q`` finds, most relevant first.
+
+    The site search's results in its relevance order (words, pinyin, initials, Traditional
+    characters, synonyms: docs/search.md), then the matters whose name or implementation code
+    contains ``q`` literally (a part of a code), in the catalog's order. Three queries (and the
+    search vocabulary's, when its cache is cold), whatever the number of matters.
+    """
+    from .search import LIST_SEARCH
+
+    found = dict.fromkeys(LIST_SEARCH(queryset, q))
+    literal = queryset.filter(Q(name__icontains=q) | Q(implementation_code__icontains=q)).exclude(pk__in=list(found))
+    found.update(dict.fromkeys(literal.order_by(*CATALOG_ORDER).values_list("pk", flat=True)))
+    return list(found)
 
 
 def public_matters() -> QuerySet:
@@ -125,9 +142,13 @@ class MatterCatalogPage(RoutablePageMixin, Page):
     def catalog(self, request):
         form = CatalogFilterForm(request.GET or None)
         matters = form.filter(public_matters()) if form.is_bound else public_matters()
-        page = Paginator(matters.order_by("department__sort_order", "implementation_code"), PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        if getattr(form, "ranking", None) is not None:
+            # A keyword search: pages of the matters in relevance order, loaded a page at a time.
+            page = Paginator(form.ranking, PER_PAGE).get_page(request.GET.get("page"))
+            loaded = matters.in_bulk(list(page.object_list))
+            page.object_list = [loaded[pk] for pk in page.object_list if pk in loaded]
+        else:
+            page = Paginator(matters.order_by(*CATALOG_ORDER), PER_PAGE).get_page(request.GET.get("page"))
         departments = departments_with_public_matters()
         by_level = [(label, [d for d in departments if d.level == value]) for value, label in DepartmentLevel.choices]
         query = request.GET.copy()

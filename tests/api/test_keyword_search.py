@@ -10,6 +10,8 @@ search's relevance order.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import zhconv
 from django.core.cache import cache
@@ -17,6 +19,7 @@ from django.db import connection, reset_queries
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from disclosure.models import DisclosureDocumentPage
 from guides.models import GuidePage
 from matters.models import Matter
 from matters.search import matching_matter_ids
@@ -211,3 +214,76 @@ def test_the_queries_of_a_search_do_not_grow_with_its_results(kiosk_get):
         counts[query] = (len(queries), len(ids(response)))
     assert counts["yyzz"][1] > 0 and counts["yyzz"][1] + 10 <= counts["登记"][1]
     assert 0 < counts["yyzz"][0] == counts["登记"][0], counts
+
+
+# ---- disclosure documents (/api/v1/disclosure/documents/) -----------------------------------
+
+DOCUMENTS = "/api/v1/disclosure/documents/"
+
+
+def document_queries() -> list[tuple[str, str, int]]:
+    """(kind, query, document id): the rarest word of each of the first documents' titles (a
+    visitor looking for that document, not for every 示范市 one), its pinyin, initials and
+    Traditional spelling."""
+    documents = list(DisclosureDocumentPage.objects.live().public().order_by("path"))
+    frequency = Counter(w for d in documents for w in set(_words(d.title)))
+    queries = []
+    for document in documents[:SAMPLE]:
+        word = min(_words(document.title), key=lambda w: (frequency[w], -len(w)))
+        queries += [
+            ("word", word, document.pk),
+            ("pinyin", analysis.pinyin(word), document.pk),
+            ("initials", analysis.initials(word), document.pk),
+        ]
+        if _traditional(word) != word:
+            queries.append(("traditional", _traditional(word), document.pk))
+    return queries
+
+
+def test_documents_are_found_by_word_parts_pinyin_initials_and_traditional_in_the_portals_order(kiosk_get):
+    queries = document_queries()
+    counts = Counter(kind for kind, _, _ in queries)
+    assert counts["word"] == counts["pinyin"] == counts["initials"] == SAMPLE and counts["traditional"] >= 10, counts
+    misses = []
+    for kind, query, pk in queries:
+        response = kiosk_get(DOCUMENTS, q=query)
+        assert response.status_code == 200, (query, body(response))
+        found = ids(response)
+        group = engine.search(query, kinds=["document"]).groups["document"]
+        portal = [r.obj.pk for r in group.ranked]
+        if pk not in found:
+            misses.append(f"{kind} “{query}”: {DisclosureDocumentPage.objects.get(pk=pk).title} not found")
+        elif found[: len(portal)] != portal[: len(found)]:  # a page holds 200 at most
+            misses.append(f"{kind} “{query}”: not in the portal search's order")
+    assert not misses, "\n".join(misses)
+
+
+def test_a_document_number_or_a_piece_of_an_index_number_is_a_look_up(kiosk_get):
+    numbered = DisclosureDocumentPage.objects.live().public().exclude(document_number="").order_by("path").first()
+    assert ids(kiosk_get(DOCUMENTS, q=numbered.document_number)) == [numbered.pk]
+    assert ids(kiosk_get(DOCUMENTS, q=numbered.index_number)) == [numbered.pk]
+    piece = numbered.index_number.split("/")[1]  # 2026-00004: the same serial of every issuing body
+    sharing = DisclosureDocumentPage.objects.live().public().filter(index_number__contains=piece)
+    expected = list(sharing.order_by("-publication_date", "-index_number", "-pk").values_list("pk", flat=True))
+    assert 1 < len(expected) == len(ids(kiosk_get(DOCUMENTS, q=piece)))
+    assert ids(kiosk_get(DOCUMENTS, q=piece)) == expected
+
+
+def test_a_document_search_answers_304_and_its_queries_do_not_grow_with_its_results(kiosk_get, api, kiosk):
+    first = kiosk_get(DOCUMENTS, q="xzcf")
+    again = api.get(
+        DOCUMENTS, {"page_size": 200, "q": "xzcf"}, HTTP_IF_NONE_MATCH=first["ETag"], **key_header(kiosk.api_key)
+    )
+    assert again.status_code == 304
+    other = kiosk_get(DOCUMENTS, q="预算")
+    assert other["ETag"] != first["ETag"] and set(ids(other)).isdisjoint(ids(first))
+    counts = {}
+    for query in ("预算", "xzcf"):
+        cache.clear()
+        kiosk_get(DOCUMENTS, q="qxzqxzqxz")  # the synonyms, domain words and collection versions
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            response = kiosk_get(DOCUMENTS, q=query)
+        counts[query] = (len(queries), len(ids(response)))
+    assert 0 < counts["预算"][1] + 10 <= counts["xzcf"][1]
+    assert counts["预算"][0] == counts["xzcf"][0], counts

@@ -97,10 +97,15 @@ class TestDocuments:
         assert ids(api.get(DOCUMENTS, {"validity": "in_force"})) == [notice.pk, plan.pk]
         assert ids(api.get(DOCUMENTS, {"validity": "repealed"})) == []
         assert ids(api.get(DOCUMENTS, {"index_number": plan.index_number})) == [plan.pk]
+        # q is the portal's search (docs/search.md): a word of the title or of the keywords, in
+        # pinyin, initials or Traditional characters; a number is a look-up.
+        for query in ("专项检查", "zhuanxiangjiancha", "zxjc", "專項檢查", "安全生产", "aqsc"):
+            assert ids(api.get(DOCUMENTS, {"q": query})) == [notice.pk], query
+        for query in ("年度工作", "工作计划", "ndgz", "年度工作計劃"):
+            assert ids(api.get(DOCUMENTS, {"q": query})) == [plan.pk], query
         assert ids(api.get(DOCUMENTS, {"q": "示甲发〔2026〕3号"})) == [notice.pk]
-        assert ids(api.get(DOCUMENTS, {"q": "安全生产"})) == [notice.pk]
         assert ids(api.get(DOCUMENTS, {"q": plan.index_number})) == [plan.pk]
-        assert ids(api.get(DOCUMENTS, {"q": "年度工作"})) == [plan.pk]
+        assert ids(api.get(DOCUMENTS, {"q": "检查", "body": world.dept_b.credit_code})) == []
         bad = api.get(DOCUMENTS, {"validity": "maybe"})
         assert bad.status_code == 400 and "有效性" in body(bad)["validity"][0]
 

@@ -126,3 +126,41 @@ def test_validity_rules_in_the_admin_form(client, world):
     response = client.post(reverse("wagtailadmin_pages:edit", args=[doc.pk]), data)
     assert "文件已修改、废止或失效时，请填写变更日期" in response.content.decode()
     assert DisclosureDocumentPage.objects.get(pk=doc.pk).validity == "in_force"
+
+
+def test_the_catalog_keyword_box_is_the_portal_search_in_relevance_order(client, world, catalog):
+    url = catalog_url()
+    for query in ("执法", "zhifa", "gfzf", "規範執法"):  # word part, pinyin, initials, Traditional
+        assert titles(client, url, q=query) == {"甲局关于规范执法的通知"}, query
+    assert titles(client, url, q="行政許可") == {"甲局行政许可决定公示"}
+    assert titles(client, url, q="执法", body=world.dept_b.pk) == set()
+    # With a keyword, the best match first (the title that is the query), not the newest.
+    best = DisclosureDocumentPageFactory(department=world.dept_b, title="行政许可", category="licensing")
+    DisclosureDocumentPage.objects.filter(pk=best.pk).update(publication_date=datetime.date(2020, 1, 1))
+    html = client.get(url, {"q": "xzxk"}).content.decode()
+    assert "共 2 条" in html
+    assert html.index(f'href="{best.url}"') < html.index(f'href="{catalog["licences"].url}"')
+    html = client.get(url).content.decode()  # without one, newest first
+    assert html.index(f'href="{catalog["licences"].url}"') < html.index(f'href="{best.url}"')
+    assert titles(client, url, q=catalog["rules"].index_number) == {"甲局关于规范执法的通知"}
+
+
+def test_catalog_keyword_queries_do_not_grow_with_the_results(client, world, catalog):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = catalog_url()
+
+    def count(q: str) -> tuple[int, int]:
+        client.get(url, {"q": q})  # the search vocabulary and the site root, once
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url, {"q": q}).content.decode()
+        return len(queries), int(re.search(r"共 (\d+) 条", html).group(1))
+
+    for i in range(6):
+        DisclosureDocumentPageFactory(department=world.dept_a, title=f"甲局行政许可决定公示（第{i}期）")
+    few, many = count("规范执法"), count("xzxk")
+    assert few[1] == 1 and many[1] == 7
+    assert few[0] == many[0]
