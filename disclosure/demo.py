@@ -95,10 +95,7 @@ def _section(department: Department) -> DisclosureSectionPage | None:
 
 
 def _publish(page: DisclosureDocumentPage, section, published: datetime.date, user) -> None:
-    section.add_child(instance=page)  # validated here: the revision need not validate again
-    assign_index_number(page, on=published)
-    revision = page.save_revision(user=user, clean=False)
-    revision.publish(user=user)
+    demo.publish_new(section, page, user, added=lambda page: assign_index_number(page, on=published))
     moment = datetime.datetime.combine(published, datetime.time(10, 0), tzinfo=datetime.UTC)
     DisclosureDocumentPage.objects.filter(pk=page.pk).update(
         first_published_at=moment, last_published_at=moment, latest_revision_created_at=moment
@@ -229,8 +226,7 @@ def _category_pages(index: DisclosureIndexPage, user) -> None:
         return
     for category in Classification.objects.of(Facet.CATEGORY).order_by("sort_order"):
         page = DisclosureCategoryPage(title=category.name, slug=f"fd-{category.key or category.pk}", category=category)
-        index.add_child(instance=page)
-        page.save_revision(user=user).publish(user=user)
+        demo.publish_new(index, page, user)
 
 
 GUIDE = {
@@ -277,8 +273,7 @@ def _guide_page(index: DisclosureIndexPage, user) -> None:
         email="zwgk@shifan.gov.cn",
         **GUIDE,
     )
-    index.add_child(instance=page)
-    page.save_revision(user=user).publish(user=user)
+    demo.publish_new(index, page, user)
 
 
 @demo.register("disclosure", "政府信息公开", order=40)

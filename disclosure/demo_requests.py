@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core import demo
 from core.identity import resident_id_check_char
 from disclosure import request_flow as flow
 from disclosure.request_models import REPLY_SUBREASONS, DisclosureRequest, ReplyType
@@ -356,5 +357,4 @@ def load_report(user) -> None:
         other_matters="<p>本年度无其他需要报告的事项。</p>",
         owner=user,
     )
-    index.add_child(instance=page)
-    page.save_revision(user=user).publish(user=user)
+    demo.publish_new(index, page, user)

@@ -286,8 +286,7 @@ def load_guides(user) -> GuideResult:
             body=_guide_body(matter),
             owner=user,
         )
-        section.add_child(instance=guide)  # validated here: the revision need not validate again
-        guide.save_revision(user=user, log_action=True, clean=False).publish(user=user)
+        demo.publish_new(section, guide, user, log_revision=True)
         created[matter.name] = guide
         result.guides += 1
     result.bundles = _load_bundles(user)
@@ -324,8 +323,7 @@ def _load_bundles(user) -> int:
             owner=user,
         )
         bundle.members = members
-        section.add_child(instance=bundle)
-        bundle.save_revision(user=user, log_action=True).publish(user=user)
+        demo.publish_new(section, bundle, user, log_revision=True)
         made += 1
     return made
 
