@@ -21,6 +21,7 @@ from matters.api import DepartmentRefSerializer
 from matters.api_reference import MatterRefSerializer, department_ref, matter_ref
 from matters.models import Matter
 from permissions.models import Department
+from sitesearch.engine import TextListSearch
 
 from .models import Hall, HallLevel, Notice, NoticeLevel, Window, WindowKind
 
@@ -75,6 +76,7 @@ class HallResource(Resource):
     depends_on = ("departments",)
     ordering = ("sort_order", "code", "pk")
     search_fields = ("name", "address")
+    keyword_search = TextListSearch("name", body=("address",))  # the portal's analysis (docs/search.md)
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related("department")
@@ -148,6 +150,7 @@ class WindowResource(Resource):
     depends_on = ("halls", "departments", "matters")
     ordering = ("hall__sort_order", "hall__code", "sort_order", "number", "pk")
     search_fields = ("name", "number")
+    keyword_search = TextListSearch("name", names=("number",))
     feed_orderings = {
         "-updated": ("-updated_at", "-pk"),
         "name": ("hall__sort_order", "hall__code", "sort_order", "number", "pk"),
@@ -230,6 +233,7 @@ class NoticeResource(Resource):
     updated_field = "shown_at"
     ordering = ("-starts_at", "-pk")
     search_fields = ("title", "text")
+    keyword_search = TextListSearch("title", body=("text",))
     feed_orderings = {
         "-updated": ("-updated_at", "-pk"),
         "name": ("title", "pk"),

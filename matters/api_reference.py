@@ -14,6 +14,7 @@ from rest_framework import serializers, viewsets
 from api import caching, collections, registry
 from api.models import CollectionVersion
 from api.resources import ERROR_RESPONSES, Resource, ResourceViewSet, UpdatedFilterSet, dumps, resource_viewset
+from sitesearch.engine import TextListSearch
 
 from . import stats
 from .api import DepartmentRefSerializer
@@ -74,6 +75,7 @@ class CategoryResource(Resource):
     filterset_class = CategoryFilter
     ordering = ("vocabulary", "sort_order", "code", "pk")
     search_fields = ("name", "code")
+    keyword_search = TextListSearch("name")  # the portal's analysis (docs/search.md)
 
     def queryset(self, request):
         return Term.objects.filter(is_active=True)
@@ -128,6 +130,7 @@ class MatterTypeResource(Resource):
     depends_on = ("categories",)
     ordering = ("sort_order", "code", "pk")
     search_fields = ("name", "code")
+    keyword_search = TextListSearch("name")  # the portal's analysis (docs/search.md)
 
     @property
     def collections(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q
@@ -455,6 +456,59 @@ class ListSearch:
             return []
         inside = set(queryset.order_by().filter(pk__in=ids).values_list("pk", flat=True))
         return [pk for pk in ids if pk in inside]
+
+    def version(self) -> str:
+        """Changes when the synonyms or domain words change (part of a cached answer's key)."""
+        return vocabulary.version(vocabulary.WORDS)
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: Any
+    title: str
+
+
+@lru_cache(maxsize=4096)
+def _text_tokens(dictionary: str, title: str, names: tuple[str, ...], body: tuple[str, ...]) -> frozenset[str]:
+    """A record's index tokens, remembered per dictionary version and text (as ``indexing._keywords``)."""
+    return frozenset(analysis.index_text(title, keywords=names, body=body).split())
+
+
+@dataclass(frozen=True)
+class TextListSearch:
+    """The site search as the keyword filter of a short list that is not in the index.
+
+    For records no kind searches and no index holds (halls, windows, notices, categories …): each
+    record's texts are analysed the way an indexed record's keywords are (``title`` and ``names``
+    by words, pinyin and initials; ``body`` by words), the query the way a search's is, and they
+    are compared in Python with the search's strong-then-weak terms and ranked by the same score.
+    So ``dhq``, ``donghu`` and ``東湖`` find the 东湖 hall as the portal search would find a
+    matter. The same protocol as ``ListSearch`` (a resource's ``keyword_search``): one query
+    (the list's texts) whatever the number of results; the analysis of a record is remembered
+    per text, so the cost grows with the list only in memory look-ups. Meant for lists of
+    hundreds, not of a catalog's thousands (those belong in the index: ``ListSearch``).
+    """
+
+    title: str
+    names: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+
+    def __call__(self, queryset, query: str) -> list[Any]:
+        plan = analysis.analyse_query(query)
+        if plan.is_empty:
+            return []
+        dictionary = vocabulary.sync_domain_words()
+        split = 1 + len(self.names)
+        entries = []
+        for pk, title, *texts in queryset.order_by().values_list("pk", self.title, *self.names, *self.body):
+            names = tuple(str(t) for t in texts[: split - 1] if t)
+            body = tuple(str(t) for t in texts[split - 1 :] if t)
+            entries.append((_Row(pk, str(title or "")), _text_tokens(dictionary, str(title or ""), names, body)))
+        for weak in (False, True):
+            found = [row for row, tokens in entries if plan.matches(tokens, weak=weak)]
+            if found:
+                return [r.obj.pk for r in rank(found, plan, lambda row: row.title)]
+        return []
 
     def version(self) -> str:
         """Changes when the synonyms or domain words change (part of a cached answer's key)."""

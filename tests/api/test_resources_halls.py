@@ -77,7 +77,9 @@ class TestHalls:
         assert ids(api.get(HALLS, {"code": "donghu"})) == [halls["county"].pk]
         assert ids(api.get(HALLS, {"level": "city"})) == [halls["city"].pk]
         assert ids(api.get(HALLS, {"department": world.dept_b.credit_code})) == [halls["county"].pk]
-        assert ids(api.get(HALLS, {"q": "东湖"})) == [halls["county"].pk]
+        # q is the portal's analysis (docs/search.md): word parts, pinyin, initials, Traditional.
+        for query in ("东湖", "donghuqu", "dhq", "東湖區"):
+            assert ids(api.get(HALLS, {"q": query})) == [halls["county"].pk], query
         bad = api.get(HALLS, {"level": "planet"})
         assert bad.status_code == 400 and "层级" in body(bad)["level"][0]
 
@@ -171,7 +173,8 @@ class TestWindows:
         assert ids(api.get(WINDOWS, {"matter": world.matters["own_draft"].implementation_code})) == []
         assert ids(api.get(WINDOWS, {"matter": windows["cancelled"].implementation_code})) == []
         assert ids(api.get(WINDOWS, {"is_open": "false"})) == [b02]
-        assert ids(api.get(WINDOWS, {"q": "出件"})) == [b02]
+        for query in ("出件", "chujian", "cjck", "B02", "b02"):
+            assert ids(api.get(WINDOWS, {"q": query})) == [b02], query
 
     def test_window_of_an_inactive_hall_is_absent_and_404(self, api, world, windows):
         assert windows["hidden"].pk not in ids(api.get(WINDOWS))
@@ -258,7 +261,9 @@ class TestNotices:
         assert ids(api.get(NOTICES, {"hall": "donghu"})) == [both.pk]
         assert ids(api.get(NOTICES, {"level": "important"})) == [city.pk]
         assert ids(api.get(NOTICES, {"department": world.dept_b.credit_code})) == [both.pk]
-        assert ids(api.get(NOTICES, {"q": "两个"})) == [both.pk]
+        for query in ("两个", "兩個大廳", "lianggedating"):
+            assert ids(api.get(NOTICES, {"q": query})) == [both.pk], query
+        assert ids(api.get(NOTICES, {"q": "shizhongxin"})) == [city.pk]
 
     def test_edit_changes_the_etag(self, api, world, halls):
         made = notice(world.dept_a, [halls["city"]], "原标题")
