@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
 
         import jobs
 
+        from . import tasks  # noqa: F401  (registers 发送办件通知 with jobs, for its 重试 in any process)
+
         jobs.register_periodic(
             "cases.supervise", "办件电子监察", jobs.every(60), "cases.management.commands.supervise_cases.run"
         )

@@ -338,13 +338,18 @@ class NoticeKind(models.TextChoices):
 
 
 class NoticeStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"  # written with the step; the task (cases.tasks.send_notice) sends it
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
     NO_ADDRESS = "no_address", "无可用联系方式"
 
 
 class CaseNotice(models.Model):
-    """A message to the applicant, whatever carried it (e-mail, SMS): every one is logged."""
+    """A message to the applicant, whatever carried it (e-mail, SMS): every one is logged.
+
+    Written 待发送 with the step that causes it; a background task sends it once that step has
+    committed and sets 已发送 or 发送失败 (retried by ``jobs``). 无可用联系方式 needs no task.
+    """
 
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField("通知类型", max_length=12, choices=NoticeKind.choices)
@@ -352,7 +357,7 @@ class CaseNotice(models.Model):
     recipient = models.CharField("收件（脱敏）", max_length=100, blank=True)
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
-    status = models.CharField("发送结果", max_length=12, choices=NoticeStatus.choices)
+    status = models.CharField("发送结果", max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED)
     error = models.CharField("失败原因", max_length=300, blank=True)
     sent_at = models.DateTimeField("时间", default=timezone.now)
 

@@ -119,7 +119,11 @@ def lookup_context(case: Case) -> dict:
     """What the applicant may see of their own case: steps, dates, days, materials to bring, notices."""
     today = timezone.localdate()
     steps = list(case.steps.all())
-    notices = list(case.notices.order_by("sent_at", "pk"))
+    notices, seen = [], set()
+    for notice in case.notices.order_by("sent_at", "pk"):  # one entry per message, not per channel
+        if (notice.kind, notice.subject, notice.body) not in seen:
+            seen.add((notice.kind, notice.subject, notice.body))
+            notices.append(notice)
     amendment_notice = next((n for n in reversed(notices) if n.kind == NoticeKind.AMENDMENT), None)
     to_bring = list(case.materials.exclude(defect="").filter(received=False).only("name", "defect", "case_id"))
     left = clock.working_days_left(case, today)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core import mail
 
 from cases import clock, flow
-from cases.models import Case, CaseNotice, CaseState, CaseStep, Light, NoticeStatus
+from cases.models import Case, CaseState, CaseStep, Light, NoticeStatus
 
 from .factories import CaseFactory, applicant, at, take
 
@@ -341,34 +340,6 @@ def test_a_window_takes_only_the_matters_it_handles(case_world):
     departmental.matters.add(case_world.matters["promised"])
     case = CaseFactory(matter=case_world.matters["promised"], window=departmental)
     assert case.hall == departmental.hall and case.visits == 1
-
-
-def test_notices_go_by_email_and_are_logged(case_world):
-    case = CaseFactory(matter=case_world.matters["promised"], applicant_overrides={"email": "zhang@example.com"})
-    take(case, "accept")
-    assert [m.subject for m in mail.outbox] == [
-        f"您的办件申请已收到（{case.number}）",
-        f"您的办件已受理（{case.number}）",
-    ]
-    assert list(case.notices.values_list("kind", "channel", "status", "recipient")) == [
-        ("received", "email", "sent", "z***@example.com"),
-        ("accepted", "email", "sent", "z***@example.com"),
-    ]
-
-
-class FailingGateway:
-    sent: list = []
-
-    def send(self, phone: str, text: str) -> None:
-        raise ConnectionError("网关超时")
-
-
-def test_a_failing_sms_gateway_is_logged_and_the_step_stands(case_world, settings):
-    settings.CASES_SMS_GATEWAY = "tests.cases.test_flow.FailingGateway"
-    case = CaseFactory(matter=case_world.matters["promised"], accepted_on=D(2026, 11, 2))
-    assert case.state == CaseState.ACCEPTED
-    notice = CaseNotice.objects.filter(case=case, kind="accepted").get()
-    assert notice.status == NoticeStatus.FAILED and "网关超时" in notice.error and notice.channel == "sms"
 
 
 def test_without_any_address_the_notice_is_still_logged(case_world):
