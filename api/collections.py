@@ -10,8 +10,13 @@ With a cache shared by every process (``settings.API_SHARED_CACHE``: Redis, Memc
 are also kept there, so a revalidation costs no SQL query: a bump writes the committed row to the
 cache after the transaction commits (``transaction.on_commit``; a rolled-back bump never reaches
 it), a missing entry is read from the database and put back, and an entry whose clock transition
-is due (or unknown) is answered by the database path above. A per-process cache never holds them:
-under several gunicorn workers one worker would keep a version another worker bumped.
+is due (or unknown) is answered by the database path above. A per-process cache never holds them
+for long: under several gunicorn workers one worker would keep a version another worker bumped.
+Each process does keep what it read from the shared cache for ``API_VERSIONS_LOCAL_SECONDS``
+(1 s by default; 0 turns it off), which spares a 304 its one round trip to Redis: another
+server's change then reaches a poll up to that much later (nginx's cache of public responses
+holds them for ``API_CACHE_MAX_AGE``, 60 s, already); this process's own commits clear it at once,
+and a clock transition falling due is still seen at once (checked on every read).
 
 Tombstones: deletions and page withdrawals are written here as they happen; other
 withdrawals (a matter cancelled, a hall deactivated, a notice expired) are derived from the
@@ -27,6 +32,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -116,6 +122,7 @@ def publish(names: Iterable[str]) -> None:
     order, so a writer whose copy is no longer the database's writes again (the last write of
     all then carries the last commit).
     """
+    forget_local_copies()
     names = sorted(set(names))
     try:
         for _attempt in range(3):
@@ -159,16 +166,42 @@ def _is_due(name: str, entry: tuple, now: datetime.datetime) -> bool:
     return not transition_checked or (next_transition_at is not None and next_transition_at <= now)
 
 
+# names → (monotonic expiry, {name: entry}): what this process last read from the shared cache.
+_local_copies: dict[tuple[str, ...], tuple[float, dict[str, tuple]]] = {}
+
+
+def forget_local_copies() -> None:
+    """Drop what this process keeps of the shared versions (after its own commit; tests)."""
+    _local_copies.clear()
+
+
+def _shared_entries(names: list[str]) -> dict[str, tuple | None]:
+    """The shared copies of these rows: this process's copy while it is young, else the cache's."""
+    seconds = settings.API_VERSIONS_LOCAL_SECONDS
+    key = tuple(names)
+    if seconds > 0:
+        local = _local_copies.get(key)
+        if local is not None and local[0] > time.monotonic():
+            return local[1]
+    found = cache.get_many([_shared_key(n) for n in names])
+    entries = {name: found.get(_shared_key(name)) for name in names}
+    if seconds > 0 and None not in entries.values():
+        if len(_local_copies) > 1000:  # a bound, not a policy: the keys are the resources' few name sets
+            _local_copies.clear()
+        _local_copies[key] = (time.monotonic() + seconds, entries)
+    return entries
+
+
 def _shared_versions(names: list[str]) -> dict[str, CollectionVersion]:
     try:
-        found = cache.get_many([_shared_key(n) for n in names])
+        found = _shared_entries(names)
     except UNREACHABLE:
         logger.warning("cache unreachable: API versions read from the database", exc_info=True)
         return _database_versions(names)
     now = timezone.now()
     rows, missing, due = {}, [], []
     for name in names:
-        entry = found.get(_shared_key(name))
+        entry = found.get(name)
         if entry is None:
             missing.append(name)
         elif _is_due(name, entry, now):

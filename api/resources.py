@@ -38,6 +38,7 @@ from rest_framework.settings import api_settings
 
 from . import caching
 from .models import Tombstone
+from .negotiation import SingleRendererNegotiation
 from .throttling import AnonThrottle, TerminalThrottle, UserThrottle
 
 # ---- errors ----------------------------------------------------------------------------
@@ -402,6 +403,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadOnly]
     throttle_classes = [AnonThrottle, TerminalThrottle, UserThrottle]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = SingleRendererNegotiation
     filter_backends = [DjangoFilterBackend]
     pagination_class = None
     lookup_value_regex = r"[0-9]+"

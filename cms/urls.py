@@ -10,6 +10,8 @@ from core.admin_errors import CheckedExternalLinkView
 from permissions import views as page_visibility
 
 urlpatterns = [
+    # First: terminals poll it hundreds of times a minute, and no other route starts with api/.
+    path("api/", include("api.urls")),
     path("admin/2fa/", include("accounts.urls")),  # second factor (before Wagtail's admin)
     # The explorer of a page another department keeps as a draft would show its title.
     path(
@@ -37,7 +39,6 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -73,19 +73,26 @@ def cached(key: str, build: Callable[[], T], versions: tuple[str, ...], timeout:
     return value
 
 
-def count_in_window(key: str, window: int) -> int:
-    """Count one more event under ``key`` in the current fixed window of ``window`` seconds.
+def count_in_window(key: str, window: int, amount: int = 1) -> int:
+    """Count ``amount`` more events under ``key`` in the current fixed window of ``window`` seconds.
 
     0 when the cache server cannot be reached: the event is allowed rather than the request failed.
+    ``incr`` comes first: every event of a window but its first is then one round trip to Redis
+    (``incr`` fails on a missing key, never creating one without an expiry); only the first adds
+    the key with the window's expiry. Of two clients racing to add it, the loser counts by ``incr``.
     """
     try:
-        if cache.add(key, 1, window + 1):
-            return 1
         try:
-            return cache.incr(key)
+            return cache.incr(key, amount)
+        except ValueError:  # the window's first event (or its key just expired)
+            pass
+        if cache.add(key, amount, window + 1):
+            return amount
+        try:
+            return cache.incr(key, amount)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, window + 1)
-            return 1
+            cache.set(key, amount, window + 1)
+            return amount
     except UNREACHABLE:
         logger.warning("cache unreachable: %s not counted (allowed)", key, exc_info=True)
         return 0

@@ -209,6 +209,12 @@ API_SHARED_CACHE = env.bool(
     "API_SHARED_CACHE",
     default=CACHES["default"]["BACKEND"].rpartition(".")[2] in {"RedisCache", "PyMemcacheCache", "PyLibMCCache"},
 )
+# How long each process keeps the versions it read from the shared cache (api/collections.py):
+# a 304 then needs no round trip to Redis; another server's change reaches polls that much later.
+API_VERSIONS_LOCAL_SECONDS = env.float("API_VERSIONS_LOCAL_SECONDS", default=1.0)
+# The API throttles add a process's requests to the shared count in batches of up to this many
+# while far below the limit (api/throttling.py); 1 counts every request at once.
+API_THROTTLE_LOCAL_BATCH = env.int("API_THROTTLE_LOCAL_BATCH", default=10)
 if API_SHARED_CACHE:
     # Sessions read from the shared cache (no query per request) and are written through to the
     # database, so a Redis restart or eviction signs nobody out.

@@ -36,6 +36,10 @@ if os.environ.get("CACHE_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     API_SHARED_CACHE = False
+# One process plays every server here: a test that changes a version in the shared cache behind
+# this process's back expects the next request to see it (tests/api/test_shared_cache.py turns
+# the local copy on where it is the subject).
+API_VERSIONS_LOCAL_SECONDS = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -67,3 +67,25 @@ def test_an_unknown_api_path_is_a_json_404(client, db):
 def test_the_key_scheme_is_documented(schema):
     scheme = schema["components"]["securitySchemes"]["ApiKey"]
     assert scheme["in"] == "header" and "Api-Key" in scheme["description"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("", 200), ("*/*", 200), ("application/json", 200), ("application/json; indent=2", 200), ("text/html", 406)],
+)
+def test_content_negotiation_answers_json_or_406(client, world, accept, status):
+    """The short cut for plain Accept headers answers as DRF's rules do; anything else still goes through them."""
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get("/api/v1/matters/", **headers)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_the_root_lists_every_collection_and_suffix_routes_are_gone(client, world):
+    """/api/v1/ names each collection's list; JSON is the only format, so no ``.json`` routes."""
+    root = client.get("/api/v1/").json()
+    assert root["matters"].endswith("/api/v1/matters/")
+    assert client.get(root["matters"]).status_code == 200
+    assert client.get("/api/v1/matters.json").status_code == 404

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from api.throttling import AnonThrottle, TerminalThrottle
@@ -111,6 +112,22 @@ class TestThrottling:
         etag = api.get(LIST)["ETag"]
         assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
         assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 429
+
+    def test_far_below_the_limit_requests_reach_the_shared_count_in_batches(self, api, world, monkeypatch, settings):
+        """Another server's requests count against the same limit: a batch late at most, then exactly."""
+        settings.API_THROTTLE_LOCAL_BATCH = 10
+        monkeypatch.setattr(AnonThrottle, "rate", "100/minute", raising=False)  # batches of 100 / 20 = 5
+        shared_key = f"throttle_anon_127.0.0.1:{int(1_000_020.0 // 60)}"
+        etag = api.get(LIST)["ETag"]
+        assert cache.get(shared_key) is None  # one request: not yet in the shared count
+        assert [api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(4)] == [304] * 4
+        assert cache.get(shared_key) == 5  # the fifth sent the batch
+        cache.incr(shared_key, 90)  # the same client on other servers: 95 in all
+        assert [api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(5)] == [304] * 5
+        assert cache.get(shared_key) == 100  # this server learnt of the 90 with its next batch
+        refused = api.get(LIST, HTTP_IF_NONE_MATCH=etag)  # near the limit every request counts at once
+        assert refused.status_code == 429
+        assert cache.get(shared_key) == 101
 
 
 @pytest.mark.django_db

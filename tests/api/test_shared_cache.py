@@ -10,6 +10,7 @@ runs what a real commit would (the test's own transaction never commits).
 from __future__ import annotations
 
 import datetime
+import time
 from unittest import mock
 
 import pytest
@@ -17,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from api.collections import SHARED_SECONDS, _entry, _shared_key
+from api.models import CollectionVersion
 from terminals.service import revoke_keys
 
 from ..halls.factories import NoticeFactory
@@ -162,8 +165,62 @@ class TestCachedKeys:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("shared")
+class TestLocalCopy:
+    """Each process keeps the versions it read for ``API_VERSIONS_LOCAL_SECONDS``: no round trip per poll."""
+
+    @pytest.fixture(autouse=True)
+    def local_seconds(self, settings):
+        settings.API_VERSIONS_LOCAL_SECONDS = 30
+
+    def test_a_poll_needs_no_round_trip_to_the_cache(self, api, world, django_capture_on_commit_callbacks):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304  # copied here
+        with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+            again = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert get_many.call_count == 0
+
+    def test_another_servers_change_reaches_polls_once_the_copy_is_old(
+        self, api, world, django_capture_on_commit_callbacks
+    ):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        # Another server adds a matter and publishes the new version to the shared cache.
+        MatterFactory(department=world.dept_b, name="另一台服务器上新增的事项")
+        publish_elsewhere = list(CollectionVersion.objects.all())
+        cache.set_many({_shared_key(row.name): _entry(row) for row in publish_elsewhere}, SHARED_SECONDS)
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304  # within the 30 s
+        later = time.monotonic() + 31
+        with mock.patch("api.collections.time.monotonic", return_value=later):
+            changed = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert changed.status_code == 200
+        assert "另一台服务器上新增的事项" in changed.content.decode()
+
+    def test_this_servers_own_commit_is_seen_at_once(self, api, world, django_capture_on_commit_callbacks):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            MatterFactory(department=world.dept_b, name="本机刚提交的事项")
+        changed = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert changed.status_code == 200
+        assert "本机刚提交的事项" in changed.content.decode()
+
+    def test_a_clock_transition_is_seen_at_once(self, api, world, django_capture_on_commit_callbacks):
+        notice = NoticeFactory(department=world.dept_a, title="本周六照常办公", days_left=1)
+        first = committed(django_capture_on_commit_callbacks, api, NOTICES)
+        assert api.get(NOTICES, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        later = notice.ends_at + datetime.timedelta(seconds=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            after = api.get(NOTICES, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert after.status_code == 200
+        assert "本周六照常办公" not in after.content.decode()
+
+
+@pytest.mark.django_db
 def test_throttles_let_requests_through_when_the_cache_is_down(api, world):
     """A Redis blip must not turn every API request into a 500: the throttle counts nothing and lets it pass."""
-    with mock.patch.object(cache, "add", side_effect=RedisConnectionError("Connection refused")):
+    down = RedisConnectionError("Connection refused")
+    with mock.patch.object(cache, "add", side_effect=down), mock.patch.object(cache, "incr", side_effect=down):
         response = api.get(LIST)
     assert response.status_code == 200
