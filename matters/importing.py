@@ -31,13 +31,14 @@ import tablib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models import CharField, F, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
+from core.bulk import insert_rows
 from core.progress import no_progress
 from core.signals import records_changed
 from core.workbooks import import_limits, inspect_workbook, read_sheets
@@ -1094,6 +1095,7 @@ def _create_new(
         return []
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Matter)
+    user_id = user.pk if user is not None else None
     objs = [row.obj for row in rows]
     for row, obj in zip(rows, objs, strict=True):
         publish = row.outcome == "publish"
@@ -1105,7 +1107,17 @@ def _create_new(
         standards.apply_results(obj)
     for start in range(0, len(objs), CHUNK):
         chunk = objs[start : start + CHUNK]
-        Matter.objects.bulk_create(chunk)
+        for obj in chunk:
+            obj.created_at = obj.updated_at = now
+        insert_rows(Matter, map(vars, chunk))
+        pks = dict(
+            Matter.objects.filter(implementation_code__in=[obj.implementation_code for obj in chunk]).values_list(
+                "implementation_code", "pk"
+            )
+        )
+        for obj in chunk:
+            obj.pk = pks[obj.implementation_code]
+            obj._state.adding, obj._state.db = False, Matter.objects.db
         for relation in CHILD_RELATIONS:
             children = []
             for obj in chunk:
@@ -1114,29 +1126,35 @@ def _create_new(
                     child.sort_order = order
                     children.append(child)
             if children:
-                type(children[0]).objects.bulk_create(children)
+                insert_rows(type(children[0]), map(vars, children))  # vars: the field values by attname
         for name in M2M_COLUMNS:
             through = getattr(Matter, name).through
-            links = [through(matter_id=obj.pk, term_id=term.pk) for obj in chunk for term in getattr(obj, name).all()]
-            through.objects.bulk_create(links)
-        revisions = Revision.objects.bulk_create(
-            [
-                Revision(
-                    content_type=content_type,
-                    base_content_type=content_type,
-                    object_id=str(obj.pk),
-                    user=user,
-                    created_at=now,
-                    content=obj.serializable_data(),
-                    object_str=str(obj)[:255],
-                )
+            insert_rows(
+                through,
+                ({"matter_id": obj.pk, "term_id": term.pk} for obj in chunk for term in getattr(obj, name).all()),
+            )
+        insert_rows(
+            Revision,
+            (
+                {
+                    "content_type_id": content_type.pk,
+                    "base_content_type_id": content_type.pk,
+                    "object_id": str(obj.pk),
+                    "user_id": user_id,
+                    "created_at": now,
+                    "content": obj.serializable_data(),
+                    "object_str": str(obj)[:255],
+                }
                 for obj in chunk
-            ]
+            ),
         )
+        own = Revision.objects.filter(base_content_type=content_type, object_id__in=[str(obj.pk) for obj in chunk])
+        revision_ids = dict(own.values("object_id").annotate(last=Max("pk")).values_list("object_id", "last"))
         entries = []
-        for obj, revision, row in zip(chunk, revisions, rows[start : start + CHUNK], strict=True):
-            obj.latest_revision = revision
-            obj.live_revision = revision if obj.live else None
+        for obj, row in zip(chunk, rows[start : start + CHUNK], strict=True):
+            revision = revision_ids[str(obj.pk)]
+            obj.latest_revision_id = revision
+            obj.live_revision_id = revision if obj.live else None
             logged = [("wagtail.create", {}, revision)]
             if obj.live:
                 logged += [
@@ -1144,18 +1162,19 @@ def _create_new(
                     (lifecycle.ENTER_FORCE, {"reason": "首次发布", "version": 1}, revision),
                 ]
             logged.append((IMPORT_ACTION, _import_data(batch, row), None))
+            label = str(obj)[:255]
             entries += [
-                ModelLogEntry(
-                    content_type=content_type,
-                    object_id=str(obj.pk),
-                    label=str(obj)[:255],
-                    action=action,
-                    data=data,
-                    timestamp=now,
-                    user=user,
-                    revision=revision,
-                    content_changed=action != IMPORT_ACTION,
-                )
+                {
+                    "content_type_id": content_type.pk,
+                    "object_id": str(obj.pk),
+                    "label": label,
+                    "action": action,
+                    "data": data,
+                    "timestamp": now,
+                    "user_id": user_id,
+                    "revision_id": revision,
+                    "content_changed": action != IMPORT_ACTION,
+                }
                 for action, data, revision in logged
             ]
         # One UPDATE each, not bulk_update's CASE of 500 branches (most of this step's time).
@@ -1163,7 +1182,7 @@ def _create_new(
         own = Revision.objects.filter(base_content_type=content_type, object_id=Cast(OuterRef("pk"), CharField()))
         Matter.objects.filter(pk__in=pks).update(latest_revision=Subquery(own.order_by("-pk").values("pk")[:1]))
         Matter.objects.filter(pk__in=pks, live=True).update(live_revision=F("latest_revision"))
-        ModelLogEntry.objects.bulk_create(entries)
+        insert_rows(ModelLogEntry, entries)
         _index_references(chunk)
         records_saved(Matter, [obj.pk for obj in chunk])
         records_changed.send(sender=Matter, pks=[obj.pk for obj in chunk])
@@ -1199,24 +1218,25 @@ def _index_references(matters: list[Matter]) -> None:
     switched off (``disable_reference_index_auto_update``), as a save would not either."""
     if _references_switched_off():
         return
-    content_type = ContentType.objects.get_for_model(Matter)
-    ReferenceIndex.objects.bulk_create(
-        [
-            ReferenceIndex(
-                content_type=content_type,
-                base_content_type=content_type,
-                object_id=matter.pk,
-                to_content_type_id=to_content_type_id,
-                to_object_id=to_object_id,
-                model_path=model_path,
-                content_path=content_path,
-                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
-            )
+    content_type_id = ContentType.objects.get_for_model(Matter).pk
+    insert_rows(
+        ReferenceIndex,
+        (
+            {
+                "content_type_id": content_type_id,
+                "base_content_type_id": content_type_id,
+                "object_id": str(matter.pk),
+                "to_content_type_id": to_content_type_id,
+                "to_object_id": to_object_id,
+                "model_path": model_path,
+                "content_path": content_path,
+                "content_path_hash": ReferenceIndex._get_content_path_hash(content_path),
+            }
             for matter in matters
             for to_content_type_id, to_object_id, model_path, content_path in set(
                 ReferenceIndex._extract_references_from_object(matter)
             )
-        ],
+        ),
         ignore_conflicts=True,
     )
 

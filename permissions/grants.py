@@ -27,6 +27,8 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from guardian.utils import get_group_obj_perms_model
 
+from core.bulk import insert_rows
+
 from . import signals
 from .roles import (
     GLOBAL_ROLES,
@@ -270,9 +272,7 @@ def grant_records(model, pks) -> SyncReport:
             existing[(obj_pk, group_id, perm_id)] = row_pk
     missing = desired - existing.keys()
     extra = [row_pk for key, row_pk in existing.items() if key not in desired]
-    perm_model.objects.bulk_create(
-        [perm_model(content_object_id=o, group_id=g, permission_id=p) for o, g, p in missing], batch_size=2000
-    )
+    insert_rows(perm_model, ({"content_object_id": o, "group_id": g, "permission_id": p} for o, g, p in missing))
     for start in range(0, len(extra), 500):
         perm_model.objects.filter(pk__in=extra[start : start + 500]).delete()
     return SyncReport(grants_added=len(missing), grants_removed=len(extra))

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jieba
 import zhconv
@@ -202,11 +203,13 @@ def syllables(text: str) -> list[tuple[str, int]]:
     return items
 
 
+@lru_cache(maxsize=8192)  # the same words recur record after record
 def pinyin(text: str) -> str:
     """Full pinyin without tones or spaces: 营业执照 → yingyezhizhao."""
     return "".join(lazy_pinyin(text))
 
 
+@lru_cache(maxsize=8192)
 def initials(text: str) -> str:
     """Pinyin initials: 营业执照 → yyzz."""
     return "".join(s[:1] for s in lazy_pinyin(text, style=Style.FIRST_LETTER))
@@ -281,13 +284,21 @@ def index_text(title: str = "", *, keywords: Iterable[str] = (), body: Iterable[
     ``body`` (summaries, departments) gets words only, so pinyin matches stay about what a record is.
     """
     tokens: list[str] = []
+    known = len(_added_words)  # the dictionary only grows: its size is its version in this process
     for text in [title, *keywords]:
         if text:
-            tokens += search_words(text) + phrase_tokens(text)
+            tokens += _text_tokens(text, True, known)
     for text in body:
         if text:
-            tokens += search_words(text)
+            tokens += _text_tokens(text, False, known)
     return " ".join(_dedupe(tokens))
+
+
+@lru_cache(maxsize=4096)
+def _text_tokens(text: str, names: bool, known_words: int) -> tuple[str, ...]:
+    """One text's tokens, remembered: many records share a result name, a department, a type
+    (``known_words`` keys the dictionary the text was segmented with)."""
+    return tuple(search_words(text) + phrase_tokens(text)) if names else tuple(search_words(text))
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:
