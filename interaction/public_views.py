@@ -19,6 +19,7 @@ import secrets
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, When
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,7 @@ from core.challenge import new_challenge
 from core.forms import lenient_filters
 from core.http import rate_limited
 from core.pii import keyed_hash, normalise
+from sitesearch.engine import TextListSearch
 
 from . import clock, flow
 from .models import Interaction, Kind, Source, State
@@ -74,9 +76,25 @@ def published_items(filters: QAFilter | None = None):
         items = items.filter(department=data["department"])
     if data.get("kind"):
         items = items.filter(kind=data["kind"])
-    if data.get("q"):
-        items = items.filter(subject__icontains=data["q"].strip())
+    if q := (data.get("q") or "").strip():
+        ranked = keyword_ranking(items, q)
+        order = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ranked)], output_field=IntegerField())
+        items = items.filter(pk__in=ranked).order_by(order, "-answered_on", "-pk")
     return items
+
+
+# The keyword box of 问答公开: the portal search's analysis of the subjects (words, pinyin,
+# initials, Traditional characters, synonyms; docs/search.md), which no search index holds.
+QA_SEARCH = TextListSearch("subject")
+
+
+def keyword_ranking(items, q: str) -> list[int]:
+    """Published items the keyword finds, most relevant first; then those whose subject contains
+    ``q`` literally, newest first. Two queries whatever the number of items found."""
+    found = dict.fromkeys(QA_SEARCH(items, q))
+    literal = items.filter(subject__icontains=q).exclude(pk__in=list(found))
+    found.update(dict.fromkeys(literal.values_list("pk", flat=True)))
+    return list(found)
 
 
 def public_list(page, request):

@@ -280,3 +280,25 @@ def test_the_public_qa_costs_the_same_queries_for_one_or_ten_items(client, index
         response = client.get(BASE)
     assert response.content.decode().count('class="qa-item"') == 10
     assert len(ten.captured_queries) == len(one.captured_queries)
+
+
+def test_the_public_qa_keyword_box_is_the_portal_search_in_relevance_order(client, index_page, iworld):
+    item_in(State.ANSWERED, iworld, subject="营业执照遗失后如何补办")
+    item_in(State.ANSWERED, iworld, subject="个体工商户办理营业执照需要哪些材料")
+    item_in(State.ANSWERED, iworld, subject="公积金提取")
+
+    def listed(q: str) -> list[str]:
+        html = client.get(BASE, {"q": q}).content.decode()
+        subjects = ("个体工商户办理营业执照需要哪些材料", "营业执照遗失后如何补办", "公积金提取")
+        return sorted((s for s in subjects if s in html), key=html.index)
+
+    # Word parts, pinyin, initials and Traditional spellings, as the portal search finds them.
+    for query in ("营业执照", "yingyezhizhao", "yyzz", "營業執照"):
+        assert set(listed(query)) == {"个体工商户办理营业执照需要哪些材料", "营业执照遗失后如何补办"}, query
+    assert listed("gjj") == ["公积金提取"]
+    # Most relevant first (the subject that starts with the query's words), not the newest.
+    assert listed("营业执照遗失")[0] == "营业执照遗失后如何补办"
+    assert listed("营业执照")[0] == "营业执照遗失后如何补办"
+    assert client.get(BASE).content.decode().index("个体工商户") < client.get(BASE).content.decode().index(
+        "营业执照遗失后"
+    )
