@@ -176,6 +176,27 @@ class TestWindows:
         for query in ("出件", "chujian", "cjck", "B02", "b02"):
             assert ids(api.get(WINDOWS, {"q": query})) == [b02], query
 
+    def test_a_search_answers_304_and_its_queries_do_not_grow_with_its_results(self, api, world, halls, windows):
+        from django.core.cache import cache
+        from django.db import connection, reset_queries
+        from django.test.utils import CaptureQueriesContext
+
+        for i in range(12):
+            WindowFactory(hall=halls["city"], number=f"D{i:02d}", name=f"综合受理{i}号窗口")
+        counts = {}
+        for query in ("cjck", "zhsl"):  # 出件窗口; the twelve 综合受理 windows and A01
+            cache.clear()
+            api.get(WINDOWS, {"q": "qxzqxz"})  # the synonyms, domain words and collection versions
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                response = api.get(WINDOWS, {"q": query})
+            counts[query] = (len(queries), len(ids(response)))
+        assert counts["cjck"][1] == 1 and counts["zhsl"][1] == 13
+        assert counts["cjck"][0] == counts["zhsl"][0], counts
+        first = api.get(WINDOWS, {"q": "cjck"})
+        assert api.get(WINDOWS, {"q": "cjck"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        assert api.get(WINDOWS, {"q": "zhsl"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
     def test_window_of_an_inactive_hall_is_absent_and_404(self, api, world, windows):
         assert windows["hidden"].pk not in ids(api.get(WINDOWS))
         assert_not_found_in_chinese(api, f"{WINDOWS}{windows['hidden'].pk}/")
