@@ -12,11 +12,13 @@ cache after the transaction commits (``transaction.on_commit``; a rolled-back bu
 it), a missing entry is read from the database and put back, and an entry whose clock transition
 is due (or unknown) is answered by the database path above. A per-process cache never holds them
 for long: under several gunicorn workers one worker would keep a version another worker bumped.
-Each process does keep what it read from the shared cache for ``API_VERSIONS_LOCAL_SECONDS``
-(1 s by default; 0 turns it off), which spares a 304 its one round trip to Redis: another
-server's change then reaches a poll up to that much later (nginx's cache of public responses
-holds them for ``API_CACHE_MAX_AGE``, 60 s, already); this process's own commits clear it at once,
-and a clock transition falling due is still seen at once (checked on every read).
+
+Either way each process keeps the committed rows it read for ``API_VERSIONS_LOCAL_SECONDS`` (1 s
+by default; 0 turns it off), which spares most 304s their one round trip (to Redis, or the one
+query): another process's change then reaches a poll here up to that much later (nginx's cache of
+public responses holds them for ``API_CACHE_MAX_AGE``, 60 s, already); this process's own commits
+drop the copy at once, and a clock transition falling due is still seen at once (checked on
+every read).
 
 Tombstones: deletions and page withdrawals are written here as they happen; other
 withdrawals (a matter cancelled, a hall deactivated, a notice expired) are derived from the
@@ -91,8 +93,7 @@ def bump(*names: str) -> None:
                     CollectionVersion.objects.create(name=name, version=1, changed_at=now)
             except IntegrityError:  # created meanwhile by another writer
                 CollectionVersion.objects.filter(name=name).update(version=F("version") + 1, changed_at=now)
-    if settings.API_SHARED_CACHE:
-        _publish_on_commit(names)
+    _after_commit(names)
 
 
 # ---- the shared copy (API_SHARED_CACHE) ----------------------------------------------------
@@ -144,17 +145,20 @@ class _Pending(threading.local):
 _pending = _Pending()
 
 
-def _publish_pending() -> None:
+def _committed() -> None:
     names, _pending.names = _pending.names, set()
     if names:
-        publish(names)
+        forget_local_copies()
+        if settings.API_SHARED_CACHE:
+            publish(names)
 
 
-def _publish_on_commit(names: Iterable[str]) -> None:
-    """Publish after the commit; the first callback publishes what the transaction bumped, the
-    others (an import saves thousands of rows) find nothing left and cost nothing."""
+def _after_commit(names: Iterable[str]) -> None:
+    """After the commit, drop this process's copies and publish the rows to the shared cache; the
+    first callback does it for all the transaction bumped, the others (an import saves thousands
+    of rows) find nothing left and cost nothing."""
     _pending.names.update(names)
-    transaction.on_commit(_publish_pending)
+    transaction.on_commit(_committed)
 
 
 def _is_due(name: str, entry: tuple, now: datetime.datetime) -> bool:
@@ -166,42 +170,51 @@ def _is_due(name: str, entry: tuple, now: datetime.datetime) -> bool:
     return not transition_checked or (next_transition_at is not None and next_transition_at <= now)
 
 
-# names → (monotonic expiry, {name: entry}): what this process last read from the shared cache.
-_local_copies: dict[tuple[str, ...], tuple[float, dict[str, tuple]]] = {}
+# names → (monotonic expiry, rows): what this process last read, by whichever path.
+_local_copies: dict[tuple[str, ...], tuple[float, dict[str, CollectionVersion]]] = {}
 
 
 def forget_local_copies() -> None:
-    """Drop what this process keeps of the shared versions (after its own commit; tests)."""
+    """Drop what this process keeps of the versions (after its own commit; tests)."""
     _local_copies.clear()
 
 
-def _shared_entries(names: list[str]) -> dict[str, tuple | None]:
-    """The shared copies of these rows: this process's copy while it is young, else the cache's."""
-    seconds = settings.API_VERSIONS_LOCAL_SECONDS
-    key = tuple(names)
-    if seconds > 0:
-        local = _local_copies.get(key)
-        if local is not None and local[0] > time.monotonic():
-            return local[1]
-    found = cache.get_many([_shared_key(n) for n in names])
-    entries = {name: found.get(_shared_key(name)) for name in names}
-    if seconds > 0 and None not in entries.values():
+def _local_rows(key: tuple[str, ...]) -> dict[str, CollectionVersion] | None:
+    """This process's copy while it is young and no clock transition in it has fallen due."""
+    local = _local_copies.get(key)
+    if local is None or local[0] <= time.monotonic():
+        return None
+    now = timezone.now()
+    if any(_is_due(name, _entry(row), now) for name, row in local[1].items()):
+        return None
+    return local[1]
+
+
+def _keep_local(key: tuple[str, ...], rows: dict[str, CollectionVersion]) -> None:
+    """Keep committed rows only: inside a transaction they are kept once it commits (a rolled-back
+    bump must never lend its number to an ETag), and never rows whose transition is due."""
+    now = timezone.now()
+    if any(_is_due(name, _entry(row), now) for name, row in rows.items()):
+        return
+
+    def keep() -> None:
         if len(_local_copies) > 1000:  # a bound, not a policy: the keys are the resources' few name sets
             _local_copies.clear()
-        _local_copies[key] = (time.monotonic() + seconds, entries)
-    return entries
+        _local_copies[key] = (time.monotonic() + settings.API_VERSIONS_LOCAL_SECONDS, rows)
+
+    transaction.on_commit(keep)
 
 
 def _shared_versions(names: list[str]) -> dict[str, CollectionVersion]:
     try:
-        found = _shared_entries(names)
+        found = cache.get_many([_shared_key(n) for n in names])
     except UNREACHABLE:
         logger.warning("cache unreachable: API versions read from the database", exc_info=True)
         return _database_versions(names)
     now = timezone.now()
     rows, missing, due = {}, [], []
     for name in names:
-        entry = found.get(name)
+        entry = found.get(_shared_key(name))
         if entry is None:
             missing.append(name)
         elif _is_due(name, entry, now):
@@ -238,9 +251,13 @@ def versions(names: Iterable[str]) -> dict[str, CollectionVersion]:
     it once); one whose transitions are unknown since its last change has them computed.
     """
     names = sorted(set(names))
-    if settings.API_SHARED_CACHE:
-        return _shared_versions(names)
-    return _database_versions(names)
+    local = settings.API_VERSIONS_LOCAL_SECONDS > 0
+    if local and (rows := _local_rows(tuple(names))) is not None:
+        return rows
+    rows = _shared_versions(names) if settings.API_SHARED_CACHE else _database_versions(names)
+    if local:
+        _keep_local(tuple(names), rows)
+    return rows
 
 
 def _database_versions(names: list[str]) -> dict[str, CollectionVersion]:

@@ -17,7 +17,10 @@ runs): the workers share it, and collection versions and key lookups come from i
 
     .venv/bin/python bench/api_bench.py [--db sqlite|postgres|both] [--matters 10000]
         [--duration 10] [--warm 1] [--connections 16] [--threads 2] [--worker-class gthread|sync]
-        [--gunicorn-threads 4] [--cold] [--quick] [--redis]
+        [--gunicorn-threads 4] [--cold] [--quick] [--redis] [--profiles]
+
+``--profiles`` runs the embedded profile (SQLite, local-memory cache) and the production profile
+(PostgreSQL, Redis) one after the other on this machine and prints them side by side.
 
 wrk and PostgreSQL are installed from Debian's packages when missing (via sudo when not root).
 """
@@ -494,6 +497,26 @@ def print_report(vendor: str, items: list[Scenario], args: argparse.Namespace) -
             continue
         ratio = rps[name] / rps[ref]
         print(f"  {'PASS' if ratio >= goal else 'MISS'} {label}  ({ratio:.2f} ×) {inproc}")
+    if args.summary:
+        rows = {s.name: {k: s.result.get(k) for k in ("rps", "p50", "p99", "warm_queries")} for s in items}
+        Path(args.summary).write_text(json.dumps({"vendor": vendor, "redis": args.redis, "rows": rows}))
+
+
+def print_profiles(summaries: list[dict]) -> None:
+    """The two profiles side by side, as Markdown: req/s, p50/p99 and the ratio to each one's static file."""
+    names = [f"{'PostgreSQL + Redis' if s['redis'] else 'SQLite + local memory'}" for s in summaries]
+    print("\n== side by side (Markdown)")
+    print("| scenario | " + " | ".join(f"{n} req/s | p50 / p99 ms | ×static" for n in names) + " |")
+    print("|---|" + "---|---|---|" * len(summaries))
+    for scenario in summaries[0]["rows"]:
+        cells = []
+        for summary in summaries:
+            r, static = summary["rows"].get(scenario, {}), summary["rows"]["static"]["rps"]
+            if not r.get("rps"):
+                cells += ["-", "-", "-"]
+                continue
+            cells += [f"{r['rps']:.0f}", f"{r['p50']:.1f} / {r['p99']:.1f}", f"{r['rps'] / static:.2f}"]
+        print(f"| {scenario} | " + " | ".join(cells) + " |")
 
 
 def run_one(db: str, args: argparse.Namespace) -> None:
@@ -561,11 +584,30 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="no prewarming of the record cache before the fork")
     parser.add_argument("--quick", action="store_true", help="1,000 matters and 3 s runs")
     parser.add_argument("--redis", action="store_true", help="a throwaway Redis as the shared cache")
+    parser.add_argument(
+        "--profiles",
+        action="store_true",
+        help="both profiles one after the other, side by side: SQLite + local memory, PostgreSQL + Redis",
+    )
+    parser.add_argument("--summary", help=argparse.SUPPRESS)  # where a child writes its figures
     args = parser.parse_args()
     args.matters = args.matters or (1000 if args.quick else 10_000)
     args.duration = args.duration or (3 if args.quick else 10)
     if not shutil.which("wrk"):
         apt_install("wrk")
+    if args.profiles:
+        rest = [a for a in sys.argv[1:] if a not in {"--profiles", "--redis"}]
+        summaries = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for db, extra in (("sqlite", []), ("postgres", ["--redis"])):
+                out = f"{tmp}/{db}.json"
+                command = [sys.executable, __file__, *rest, *extra, "--db", db, "--summary", out]
+                subprocess.run(command, check=False)  # noqa: S603 (this script; the last --db wins)
+                if Path(out).exists():
+                    summaries.append(json.loads(Path(out).read_text()))
+        if len(summaries) == 2:
+            print_profiles(summaries)
+        return
     if args.db != "both":
         run_one(args.db, args)
         return

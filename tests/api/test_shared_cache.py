@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from api.collections import SHARED_SECONDS, _entry, _shared_key
+from api.collections import SHARED_SECONDS, _entry, _shared_key, forget_local_copies
 from api.models import CollectionVersion
 from terminals.service import revoke_keys
 
@@ -165,31 +165,35 @@ class TestCachedKeys:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared")
 class TestLocalCopy:
-    """Each process keeps the versions it read for ``API_VERSIONS_LOCAL_SECONDS``: no round trip per poll."""
+    """Each process keeps the versions it read for ``API_VERSIONS_LOCAL_SECONDS``: no round trip per
+    poll, to Redis (shared cache) or to the database (the embedded default)."""
 
-    @pytest.fixture(autouse=True)
-    def local_seconds(self, settings):
+    @pytest.fixture(autouse=True, params=[True, False], ids=["shared-cache", "database"])
+    def local_seconds(self, request, settings):
+        settings.API_SHARED_CACHE = request.param
         settings.API_VERSIONS_LOCAL_SECONDS = 30
 
-    def test_a_poll_needs_no_round_trip_to_the_cache(self, api, world, django_capture_on_commit_callbacks):
-        first = committed(django_capture_on_commit_callbacks, api, LIST)
-        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304  # copied here
-        with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+    def test_a_poll_needs_no_round_trip(
+        self, api, world, django_capture_on_commit_callbacks, django_assert_num_queries
+    ):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)  # kept here once it committed
+        with (
+            mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+            django_assert_num_queries(0),
+        ):
             again = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304
         assert get_many.call_count == 0
 
-    def test_another_servers_change_reaches_polls_once_the_copy_is_old(
+    def test_another_process_change_reaches_polls_once_the_copy_is_old(
         self, api, world, django_capture_on_commit_callbacks
     ):
         first = committed(django_capture_on_commit_callbacks, api, LIST)
-        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-        # Another server adds a matter and publishes the new version to the shared cache.
+        # Another process adds a matter (its commit drops its own copy, not this one's) ...
         MatterFactory(department=world.dept_b, name="另一台服务器上新增的事项")
-        publish_elsewhere = list(CollectionVersion.objects.all())
-        cache.set_many({_shared_key(row.name): _entry(row) for row in publish_elsewhere}, SHARED_SECONDS)
+        rows = list(CollectionVersion.objects.all())  # ... and publishes the new version
+        cache.set_many({_shared_key(row.name): _entry(row) for row in rows}, SHARED_SECONDS)
         assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304  # within the 30 s
         later = time.monotonic() + 31
         with mock.patch("api.collections.time.monotonic", return_value=later):
@@ -197,7 +201,7 @@ class TestLocalCopy:
         assert changed.status_code == 200
         assert "另一台服务器上新增的事项" in changed.content.decode()
 
-    def test_this_servers_own_commit_is_seen_at_once(self, api, world, django_capture_on_commit_callbacks):
+    def test_this_process_own_commit_is_seen_at_once(self, api, world, django_capture_on_commit_callbacks):
         first = committed(django_capture_on_commit_callbacks, api, LIST)
         assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -205,6 +209,18 @@ class TestLocalCopy:
         changed = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
         assert changed.status_code == 200
         assert "本机刚提交的事项" in changed.content.decode()
+
+    def test_a_rolled_back_read_is_never_kept(self, api, world, settings, django_capture_on_commit_callbacks):
+        """Rows read inside a transaction that rolls back (its own bump included) never answer a poll."""
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        forget_local_copies()
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(Rollback), transaction.atomic():
+            MatterFactory(department=world.dept_b, name="回滚的事项")
+            inside = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+            # The database path sees the transaction's own bump; the shared copy holds committed rows only.
+            assert inside.status_code == (304 if settings.API_SHARED_CACHE else 200)
+            raise Rollback
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
     def test_a_clock_transition_is_seen_at_once(self, api, world, django_capture_on_commit_callbacks):
         notice = NoticeFactory(department=world.dept_a, title="本周六照常办公", days_left=1)
