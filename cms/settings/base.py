@@ -316,6 +316,9 @@ IMPORT_WORKBOOK_MAX_RATIO = env.int("IMPORT_WORKBOOK_MAX_RATIO", default=100)
 IMPORT_WORKBOOK_MAX_ROWS = env.int("IMPORT_WORKBOOK_MAX_ROWS", default=50_001)
 IMPORT_WORKBOOK_MAX_COLUMNS = env.int("IMPORT_WORKBOOK_MAX_COLUMNS", default=200)
 IMPORT_WORKBOOK_MAX_CELLS = env.int("IMPORT_WORKBOOK_MAX_CELLS", default=2_000_000)
+# The admin's 导出Excel renders up to this many matters in the request; more become a task (我的导出).
+MATTERS_EXPORT_INLINE_LIMIT = env.int("MATTERS_EXPORT_INLINE_LIMIT", default=1000)
+MATTERS_EXPORT_RETENTION_DAYS = env.int("MATTERS_EXPORT_RETENTION_DAYS", default=7)  # then the file is deleted
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"
 # No Gravatar: staff avatars would be fetched from www.gravatar.com with a hash of their e-mail address
 # (personal data sent abroad; refused by the admin's Content-Security-Policy anyway). Wagtail's default avatar.
