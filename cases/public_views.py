@@ -21,6 +21,7 @@ from dataclasses import asdict
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,6 +33,7 @@ from core.http import rate_limited
 from core.identity import IdType
 from core.pii import decrypt, encrypt, keyed_hash, mask_id, mask_phone, normalise
 from core.uploads import display_name, private_storage, stored_name
+from matters.search import matching_matter_ids
 
 from . import clock, flow
 from .models import BEFORE_ACCEPTANCE, CLOSED, COMPLETED, ApplicantKind, Case, CaseState, Channel, NoticeKind
@@ -75,7 +77,10 @@ def public_cases(filters: PublicListFilter | None = None):
     elif data.get("group") == "done":
         cases = cases.filter(state__in=COMPLETED)
     if data.get("q"):
-        cases = cases.filter(matter_name__icontains=data["q"].strip())
+        # The portal search's analysis (words, pinyin, initials, Traditional, synonyms) finds the
+        # matter; the name as the case recorded it still matches as typed (a matter since cancelled).
+        query = data["q"].strip()
+        cases = cases.filter(Q(matter__in=matching_matter_ids(query)) | Q(matter_name__icontains=query))
     if data.get("month"):
         start, end = data["month"]
         cases = cases.filter(applied_at__gte=start, applied_at__lt=end)

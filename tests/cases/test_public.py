@@ -161,6 +161,9 @@ def test_public_list_filters(client, case_page, case_world):
     running = listed(group="open")
     assert "甲局即办事项" not in running and "甲局许可事项" in running
     assert "甲局即办事项" in listed(q="即办") and "乙局许可事项" not in listed(q="即办")
+    for typed in ("jiban", "即辦"):  # pinyin, Traditional: the portal search's analysis
+        found = listed(q=typed)
+        assert "甲局即办事项" in found and "乙局许可事项" not in found and "甲局许可事项" not in found
     assert "共 3 件" in listed(month=f"{today:%Y-%m}")
     assert "共 0 件" in listed(month="2001-01")
     assert "共 3 件" in listed(month="not-a-month")  # a bad value is dropped, not an error
