@@ -820,5 +820,48 @@ class ImportBatch(models.Model):
         return f"Excel导入：{self}"
 
 
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "排队"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class MatterExport(models.Model):
+    """An export of the catalog too large to render inside the request (matters.exports).
+
+    ``params`` is the listing's query string: the task applies it again to what the requesting
+    user may see when it runs. The file lives in ``STORAGES["private"]`` under ``file_name`` and
+    is served only to ``user``; it is deleted with the record (``matters.prune_exports``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    params = models.TextField("筛选条件", blank=True)
+    format = models.CharField("格式", max_length=8, choices=[("xlsx", "Excel"), ("csv", "CSV")], default="xlsx")
+    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    row_count = models.PositiveIntegerField("事项数", default=0)
+    file_name = models.CharField("文件", max_length=255, blank=True, editable=False)
+    error = models.CharField("错误", max_length=300, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事项导出"
+        verbose_name_plural = "事项导出"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="matters_export_user_created")]
+
+    def __str__(self) -> str:
+        return f"事项导出 #{self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The name the browser saves, as the instant download names it."""
+        stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
+        return f"事项清单-{stamp}.{self.format}"
+
+
 # The public catalog page lives in its own module; imported here so Django registers it.
 from .pages import MatterCatalogPage  # noqa: E402,F401

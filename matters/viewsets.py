@@ -37,6 +37,8 @@ from .admin_views import (
 from .import_views import (
     BatchListView,
     ConfirmImportView,
+    ExportDownloadView,
+    ExportListView,
     ExportView,
     ImportView,
     MatterIndexView,
@@ -296,6 +298,8 @@ def register_matter_admin_urls():
         path("matters/import/batches/", BatchListView.as_view(), name="matters_import_batches"),
         path("matters/import/batches/<int:pk>/revert/", RevertBatchView.as_view(), name="matters_import_revert"),
         path("matters/export/", ExportView.as_view(), name="matters_export"),
+        path("matters/exports/", ExportListView.as_view(), name="matters_exports"),
+        path("matters/exports/<int:pk>/download/", ExportDownloadView.as_view(), name="matters_export_download"),
     ]
 
 
