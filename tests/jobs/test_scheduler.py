@@ -104,6 +104,7 @@ def test_the_domains_register_their_clocks():
         "appointments.close_night": ("预约爽约登记（零点后）", "每天 00:10"),
         "jobs.prune": ("清理过期任务记录", "每天 03:30"),
         "matters.cancel_due": ("取消到期事项", "每天 00:05"),
+        "matters.prune_exports": ("清理过期事项导出", "每天 03:20"),
         "api.prune_tombstones": ("清理过期删除标记", "每天 03:40"),
         "audit.purge": ("清理过期安全审计记录", "每天 03:50"),
     }
