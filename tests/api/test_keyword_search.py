@@ -201,17 +201,23 @@ def test_a_search_answers_304_and_a_synonym_edit_changes_the_answer(kiosk_get, a
     assert any("护照" in Matter.objects.get(pk=pk).name for pk in ids(after))
 
 
-def test_the_queries_of_a_search_do_not_grow_with_its_results(kiosk_get):
+def search_counts(kiosk_get, url: str, queries: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """For each query: (SQL queries of its request, results), each from the same warm start."""
     counts = {}
-    for query in ("yyzz", "登记"):
+    for query in queries:
         cache.clear()
-        kiosk_get(MATTERS, q="qxzqxzqxz")  # the synonyms, domain words and collection versions
+        kiosk_get(url, q="qxzqxzqxz")  # the synonyms, domain words and collection versions
         # A request empties the connection's query log when it starts (request_started →
         # reset_queries): start from an empty log so the context counts this request's queries.
         reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            response = kiosk_get(MATTERS, q=query)
-        counts[query] = (len(queries), len(ids(response)))
+        with CaptureQueriesContext(connection) as queries_run:
+            response = kiosk_get(url, q=query)
+        counts[query] = (len(queries_run), len(ids(response)))
+    return counts
+
+
+def test_the_queries_of_a_search_do_not_grow_with_its_results(kiosk_get):
+    counts = search_counts(kiosk_get, MATTERS, ("yyzz", "登记"))
     assert counts["yyzz"][1] > 0 and counts["yyzz"][1] + 10 <= counts["登记"][1]
     assert 0 < counts["yyzz"][0] == counts["登记"][0], counts
 
@@ -277,13 +283,6 @@ def test_a_document_search_answers_304_and_its_queries_do_not_grow_with_its_resu
     assert again.status_code == 304
     other = kiosk_get(DOCUMENTS, q="预算")
     assert other["ETag"] != first["ETag"] and set(ids(other)).isdisjoint(ids(first))
-    counts = {}
-    for query in ("预算", "xzcf"):
-        cache.clear()
-        kiosk_get(DOCUMENTS, q="qxzqxzqxz")  # the synonyms, domain words and collection versions
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            response = kiosk_get(DOCUMENTS, q=query)
-        counts[query] = (len(queries), len(ids(response)))
+    counts = search_counts(kiosk_get, DOCUMENTS, ("预算", "xzcf"))
     assert 0 < counts["预算"][1] + 10 <= counts["xzcf"][1]
     assert counts["预算"][0] == counts["xzcf"][0], counts
