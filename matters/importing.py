@@ -225,6 +225,8 @@ class RowPlan:
     name: str
     action: str = "unchanged"  # new, changed, unchanged, error
     changed: list[str] = field(default_factory=list)
+    # column -> (current text, incoming text) of each changed 事项 column: the preview shows both
+    diffs: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outcome: str = ""  # draft, publish, submit ("" when nothing is written)
@@ -821,12 +823,11 @@ class Planner:
         _keep_details(row.values, current)
         for column, fld in self.by_column.items():
             attribute = fld.attribute
-            if (
-                attribute in row.values
-                and attribute not in NOT_COMPARED
-                and canonical(fld, row.values[attribute]) != canonical(fld, current[attribute])
-            ):
-                row.changed.append(column)
+            if attribute in row.values and attribute not in NOT_COMPARED:
+                old, new = canonical(fld, current[attribute]), canonical(fld, row.values[attribute])
+                if new != old:
+                    row.changed.append(column)
+                    row.diffs[column] = (old, new)
         for child_sheet in CHILD_SHEETS:
             if child_sheet.relation not in children:
                 continue
@@ -838,6 +839,7 @@ class Planner:
         status = row.values.get("status") or ""
         if status and status != matter.status:
             row.changed.append("事项状态")
+            row.diffs["事项状态"] = (matter.get_status_display(), MatterStatus(status).label)
         if not row.changed:
             row.action = "unchanged"
             return
