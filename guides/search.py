@@ -80,9 +80,8 @@ def public_titles() -> list[str]:
     return titles
 
 
-def guides_of_matters(matters: Sequence[Matter]) -> list[Page]:
-    """The guides and bundles that carry these matters' names."""
-    ids = [m.pk for m in matters]
+def guides_of_matters(ids: Sequence[int]) -> list[Page]:
+    """The guides and bundles that carry the names of the matters with these ids."""
     bundles = BundleGuidePage.objects.filter(members__matter__in=ids).distinct()
     return [*GuidePage.objects.filter(matter__in=ids), *bundles]
 

@@ -171,11 +171,29 @@ def is_han(text: str) -> bool:
 
 def search_words(text: str, stopwords: frozenset[str] = INDEX_STOPWORDS) -> list[str]:
     """jieba search-mode tokens of normalised text: 营业执照核发 → 营业, 执照, 营业执照, 核发."""
-    tokenizer = get_tokenizer()
+    return _search_words(precise_words(text), stopwords, len(_added_words))
+
+
+def _search_words(precise: list[str], stopwords: frozenset[str], known_words: int) -> list[str]:
+    """What ``Tokenizer.cut_for_search`` gives, from the precise-mode words it starts from."""
     words: list[str] = []
-    for part in normalise(text).split():
-        words += [w for w in tokenizer.cut_for_search(part) if w.strip() and w not in stopwords]
+    for word in precise:
+        words += [w for w in _search_pieces(word, known_words) if w.strip() and w not in stopwords]
     return _dedupe(words)
+
+
+@lru_cache(maxsize=16384)  # words recur record after record; keyed by the dictionary's size
+def _search_pieces(word: str, known_words: int) -> tuple[str, ...]:
+    """jieba's ``cut_for_search`` of one precise-mode word: its known 2- and 3-character parts,
+    then the word (the same loop as jieba's, so the index and the queries stay aligned)."""
+    freq = get_tokenizer().FREQ
+    pieces = []
+    if len(word) > 2:
+        pieces += [word[i : i + 2] for i in range(len(word) - 1) if freq.get(word[i : i + 2])]
+    if len(word) > 3:
+        pieces += [word[i : i + 3] for i in range(len(word) - 2) if freq.get(word[i : i + 3])]
+    pieces.append(word)
+    return tuple(pieces)
 
 
 def precise_words(text: str) -> list[str]:
@@ -215,21 +233,27 @@ def initials(text: str) -> str:
     return "".join(s[:1] for s in lazy_pinyin(text, style=Style.FIRST_LETTER))
 
 
-def fine_words(text: str) -> list[str]:
+def fine_words(text: str, precise: list[str] | None = None) -> list[str]:
     """Precise-mode words, long ones split into the shorter words jieba knows inside them.
 
     政府信息公开 → 政府, 信息, 公开; 居民身份证 → 居民, 身份证. So pinyin of any word-aligned part
-    of a title can be indexed, whatever the domain dictionary keeps whole.
+    of a title can be indexed, whatever the domain dictionary keeps whole. ``precise``: the text's
+    precise-mode words when the caller has them already (one jieba pass for both).
     """
-    tokenizer = get_tokenizer()
+    known = len(_added_words)
     words: list[str] = []
-    for word in precise_words(text):
+    for word in precise_words(text) if precise is None else precise:
         if len(word) < 3 or not is_han(word):
             words.append(word)
-            continue
-        pieces = {p for p in tokenizer.cut_for_search(word) if p != word and len(p) >= 2}
-        words += _tile(word, pieces)
+        else:
+            words += _fine_pieces(word, known)
     return words
+
+
+@lru_cache(maxsize=16384)
+def _fine_pieces(word: str, known_words: int) -> tuple[str, ...]:
+    pieces = {p for p in get_tokenizer().cut_for_search(word) if p != word and len(p) >= 2}
+    return tuple(_tile(word, pieces))
 
 
 def _tile(word: str, pieces: set[str], *, singles: bool = True) -> list[str]:
@@ -250,7 +274,7 @@ def _tile(word: str, pieces: set[str], *, singles: bool = True) -> list[str]:
     return best[-1][1]
 
 
-def phrase_tokens(text: str) -> list[str]:
+def phrase_tokens(text: str, precise: list[str] | None = None) -> list[str]:
     """Runs of consecutive Chinese words, as text and as pinyin and initials.
 
     Runs of up to MAX_PHRASE_WORDS words are kept as text, so a phrase the dictionary does not
@@ -260,7 +284,7 @@ def phrase_tokens(text: str) -> list[str]:
     """
     tokens: list[str] = []
     run: list[tuple[str, str, str]] = []  # (word, pinyin, initials) of consecutive Chinese words
-    for word in [*fine_words(text), ""]:
+    for word in [*fine_words(text, precise), ""]:
         if word and is_han(word):
             run.append((word, pinyin(word), initials(word)))
             continue
@@ -298,7 +322,9 @@ def index_text(title: str = "", *, keywords: Iterable[str] = (), body: Iterable[
 def _text_tokens(text: str, names: bool, known_words: int) -> tuple[str, ...]:
     """One text's tokens, remembered: many records share a result name, a department, a type
     (``known_words`` keys the dictionary the text was segmented with)."""
-    return tuple(search_words(text) + phrase_tokens(text)) if names else tuple(search_words(text))
+    precise = precise_words(text)  # one jieba pass for both kinds of tokens
+    words = _search_words(precise, INDEX_STOPWORDS, known_words)
+    return tuple(words + phrase_tokens(text, precise)) if names else tuple(words)
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

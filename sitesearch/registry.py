@@ -43,8 +43,9 @@ class SearchKind:
       deleting them, and ``core.signals.records_changed`` sent for them, change what is public.
       Pages need nothing: page signals are handled for every page.
     - ``carries``: a record model of another kind → a function giving this kind's records that
-      include text of the given records (a guide carries its matter's name); those are indexed
-      again when such records are published or changed.
+      include text of the records with the given primary keys (a guide carries its matter's
+      name); those are indexed again when such records are published or changed. Keys, not
+      records: an import changing ten thousand matters loads none of them to find their guides.
     - ``words()`` and ``word_models``: domain words jieba must keep whole (matter type names …),
       and the models whose saves and deletes change them.
     - ``index_sample()``: a public record (with ``SearchKeywordsMixin``) that must be findable by
@@ -116,11 +117,12 @@ def domain_words() -> list[str]:
     return [word for kind in kinds() for word in kind.words()]
 
 
-def carriers(objects: Sequence[Any]) -> list[Any]:
-    """Records of any kind that include text of ``objects``: to index again when these change."""
+def carriers(model: type, pks: Sequence[Any]) -> list[Any]:
+    """Records of any kind that include text of ``model``'s records with these primary keys: to
+    index again when these change."""
     found: list[Any] = []
     for kind in kinds():
-        for model, carried_by in kind.carries.items():
-            if mine := [obj for obj in objects if isinstance(obj, model)]:
-                found += carried_by(mine)
+        for carried, carried_by in kind.carries.items():
+            if pks and issubclass(model, carried):
+                found += carried_by(pks)
     return found

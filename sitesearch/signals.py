@@ -49,6 +49,9 @@ class DeferredIndexing:
     def add(self, obj) -> None:
         self.pending[type(obj)].add(obj.pk)
 
+    def add_keys(self, model: type, pks) -> None:
+        self.pending[model].update(pks)
+
 
 _deferred: DeferredIndexing | None = None
 
@@ -66,14 +69,19 @@ def reindex(objects) -> None:
     The task is enqueued inside the caller's transaction: the database queue's row commits with it
     (the worker never indexes what a rollback undid), and the inline default runs it at once.
     """
-    if _deferred is not None:
-        for obj in objects:
-            _deferred.add(obj)
-        return
     by_model: dict[type, list] = defaultdict(list)
     for obj in objects:
         by_model[type(obj)].append(obj.pk)
     for model, pks in by_model.items():
+        reindex_keys(model, pks)
+
+
+def reindex_keys(model: type, pks) -> None:
+    """``reindex`` by primary key: the records are read once, by the indexing itself."""
+    if _deferred is not None:
+        _deferred.add_keys(model, pks)
+        return
+    if pks:
         index_records.enqueue(model._meta.app_label, model._meta.model_name, [str(pk) for pk in dict.fromkeys(pks)])
 
 
@@ -159,7 +167,7 @@ def on_words_change(sender, **kwargs) -> None:
 
 def on_snippet_published(sender, instance, **kwargs) -> None:
     if isinstance(instance, registry.record_models()):
-        reindex(registry.carriers([instance]))  # the record itself was indexed when it was saved
+        reindex(registry.carriers(type(instance), [instance.pk]))  # the record itself was indexed when saved
         vocabulary.changed(vocabulary.CONTENT)
 
 
@@ -168,8 +176,8 @@ def on_records_changed(sender, pks, **kwargs) -> None:
         return
 
     def update() -> None:
-        records = list(sender._default_manager.filter(pk__in=pks))
-        reindex([*records, *registry.carriers(records)])
+        reindex_keys(sender, pks)
+        reindex(registry.carriers(sender, pks))
         vocabulary.changed(vocabulary.CONTENT)
 
     if _deferred is not None:
