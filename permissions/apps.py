@@ -24,9 +24,10 @@ class PermissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import grants
+        from . import grants, regions
 
         grants.connect_signals()
+        regions.connect_signals()
         post_migrate.connect(_after_last_app_migrated, dispatch_uid="permissions-global-roles")
 
 
