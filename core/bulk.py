@@ -14,10 +14,12 @@ are not returned, so it is for rows whose ids the caller does not need.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from django.db import connections, models, router
 from django.db.models.constants import OnConflict
 from django.utils import timezone
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations, get_field_value
 
 BATCH = 5000
 
@@ -110,3 +112,70 @@ def _unchanged_types(field) -> frozenset[type]:
     if kind is models.BooleanField:
         return frozenset({bool, type(None)})
     return frozenset()
+
+
+# ---- revision content without the per-field detour -----------------------------------------
+
+
+def serializable_data(obj) -> dict:
+    """``obj.serializable_data()`` as modelcluster makes it (a revision's content: the fields,
+    the inline children, the ParentalManyToMany keys), the same dict, for objects created in bulk.
+
+    modelcluster asks every field for ``pre_save``, ``is_protected_type`` and ``value_to_string``
+    (a 10,000-matter import spent 5 s of CPU there): a text field holding text, or any field
+    holding ``None``, a number or a boolean, gives its value as it is; everything else (dates,
+    choices of other types, fields that change a value on save) still goes through modelcluster.
+    """
+    data = _fields_data(obj)
+    for rel in get_all_child_relations(obj):
+        name = rel.get_accessor_name()
+        children = getattr(obj, name).all()
+        if hasattr(rel.related_model, "serializable_data"):
+            data[name] = [child.serializable_data() for child in children]
+        else:
+            data[name] = [_fields_data(child) for child in children]
+    for fld in get_all_child_m2m_relations(obj):
+        if fld.serialize:
+            data[fld.name] = [child.pk for child in getattr(obj, fld.name).all()]
+    return data
+
+
+def _fields_data(obj) -> dict:
+    pk_field, plan = _field_plan(type(obj))
+    data = {"pk": get_field_value(pk_field, obj)}
+    for name, attname, fld, kind in plan:
+        if kind == _RELATION:
+            data[name] = getattr(obj, attname)
+            continue
+        value = getattr(obj, attname)
+        if kind != _OTHER and (type(value) in _AS_IS or (kind == _TEXT_FIELD and type(value) is str)):
+            data[name] = value
+        else:
+            data[name] = get_field_value(fld, obj)
+    return data
+
+
+_RELATION, _TEXT_FIELD, _PLAIN, _OTHER = "relation", "text", "plain", "other"
+_AS_IS = frozenset({type(None), int, bool, float})
+
+
+@cache
+def _field_plan(model) -> tuple:
+    """The model's serialised fields and how each is read (by class: fields do not change)."""
+    pk_field = model._meta.pk
+    while pk_field.remote_field and pk_field.remote_field.parent_link:
+        pk_field = pk_field.remote_field.model._meta.pk
+    plan = []
+    for fld in model._meta.fields:
+        if not fld.serialize:
+            continue
+        if fld.remote_field is not None:
+            kind = _RELATION
+        elif type(fld).pre_save is not models.Field.pre_save:
+            kind = _OTHER  # auto_now and the like: modelcluster's own path
+        elif isinstance(fld, _TEXT) and type(fld).value_to_string is models.Field.value_to_string:
+            kind = _TEXT_FIELD
+        else:
+            kind = _PLAIN
+        plan.append((fld.name, fld.attname, fld, kind))
+    return pk_field, tuple(plan)

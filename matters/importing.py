@@ -38,7 +38,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
-from core.bulk import insert_rows
+from core.bulk import insert_rows, serializable_data
 from core.progress import no_progress
 from core.signals import records_changed
 from core.workbooks import import_limits, inspect_workbook, read_sheets
@@ -236,6 +236,7 @@ class RowPlan:
     matter: Matter | None = field(default=None, repr=False)
     department: Department | None = field(default=None, repr=False)
     obj: Matter | None = field(default=None, repr=False)
+    issues: list | None = field(default=None, repr=False)  # standards.check(obj), made once
 
     OUTCOME_LABELS = {"draft": "保存为草稿", "publish": "直接发布", "submit": "提交审核"}
     ACTION_LABELS = {"new": "新增", "changed": "变更", "unchanged": "无变化", "error": "有错误"}
@@ -1014,7 +1015,7 @@ class Planner:
                     for name, messages in exc.message_dict.items():
                         label = item._meta.get_field(name).verbose_name if name != "__all__" else kind
                         error(column, f"{label}：{'；'.join(messages)}", "")
-        issues = standards.check(obj)
+        issues = row.issues = standards.check(obj)
         for issue in issues:
             if issue.is_error and row.outcome in ("publish", "submit"):
                 error(issue.field, issue.message + "（发布或提交审核前须改正；仅保存草稿时可暂不改正）", "")
@@ -1106,7 +1107,7 @@ def _create_new(
         obj.first_published_at = obj.last_published_at = now if publish else None
         obj.status = MatterStatus.IN_FORCE if publish else MatterStatus.DRAFT
         obj.version = 1 if publish else 0
-        standards.apply_results(obj)
+        standards.apply_results(obj, row.issues)
     for start in range(0, len(objs), CHUNK):
         chunk = objs[start : start + CHUNK]
         for obj in chunk:
@@ -1144,7 +1145,7 @@ def _create_new(
                     "object_id": str(obj.pk),
                     "user_id": user_id,
                     "created_at": now,
-                    "content": obj.serializable_data(),
+                    "content": serializable_data(obj),  # obj.serializable_data(), without its detours
                     "object_str": str(obj)[:255],
                 }
                 for obj in chunk

@@ -139,9 +139,12 @@ def completeness(matter) -> tuple[int, list[str]]:
     return round(100 * (total - len(missing)) / total), missing
 
 
-def apply_results(matter) -> list[Issue]:
-    """Store the counts and score on the instance (saved with it); returns the issues."""
-    issues = check(matter)
+def apply_results(matter, issues: list[Issue] | None = None) -> list[Issue]:
+    """Store the counts and score on the instance (saved with it); returns the issues.
+    ``issues``: ``check(matter)`` when the caller has just made it (the rules read neither the
+    status nor the publication fields, so a check made before publishing still holds)."""
+    if issues is None:
+        issues = check(matter)
     matter.check_errors = sum(1 for i in issues if i.is_error)
     matter.check_warnings = len(issues) - matter.check_errors
     matter.completeness = completeness(matter)[0]

@@ -138,15 +138,16 @@ def index_now(pending: dict[type, set]) -> int:
     by_model: dict[type, list] = defaultdict(list)
     for (model, _pk), instance in objects.items():
         by_model[model].append(instance)
-    for name, backend in backends:
-        for model, instances in by_model.items():
-            for start in range(0, len(instances), CHUNK):
-                try:
-                    backend.add_bulk(model, instances[start : start + CHUNK])
-                except Exception:
-                    logger.exception("Indexing %s in the %r search backend failed", model._meta.label, name)
-                    if not backend.catch_indexing_errors:
-                        raise
+    with vocabulary.words_pinned():
+        for name, backend in backends:
+            for model, instances in by_model.items():
+                for start in range(0, len(instances), CHUNK):
+                    try:
+                        backend.add_bulk(model, instances[start : start + CHUNK])
+                    except Exception:
+                        logger.exception("Indexing %s in the %r search backend failed", model._meta.label, name)
+                        if not backend.catch_indexing_errors:
+                            raise
     return len(objects)
 
 
