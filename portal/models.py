@@ -41,15 +41,34 @@ class PortalPage(Page):
 
 
 class HomePage(PortalPage):
-    """The site root: composed by editors from portal blocks (banner, quick links, live data)."""
+    """A site's root: composed by editors from portal blocks (banner, quick links, live data).
 
-    max_count = 1
-    parent_page_types = ["wagtailcore.Page"]
+    The city's home page sits at the top of the tree; each district's and town's site (网站群的
+    子站) has its own home page as a child of the city's, so Wagtail serves it at its own host name
+    and, where none reaches it, at a path prefix (``/donghu/``). One level only: no home page
+    under a sub-site's, and one city home page (docs/sites.md).
+    """
+
+    parent_page_types = ["wagtailcore.Page", "portal.HomePage"]
 
     class Meta:
         db_table = "cms_homepage"
         verbose_name = "首页"
         verbose_name_plural = "首页"
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        return super().can_create_at(parent) and cls._home_parent_allowed(parent)
+
+    def can_move_to(self, parent) -> bool:
+        return super().can_move_to(parent) and self._home_parent_allowed(parent, exclude=self.pk)
+
+    @classmethod
+    def _home_parent_allowed(cls, parent, exclude: int | None = None) -> bool:
+        """Under the tree root: only while there is no city home page; else under the city's only."""
+        if parent.depth == 1:
+            return not cls.objects.filter(depth=2).exclude(pk=exclude).exists()
+        return parent.depth == 2
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

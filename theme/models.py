@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel, ObjectList
@@ -58,6 +59,20 @@ class PortalSettingsPolicy(SitePermissionPolicy):
         return bool(actions) and super().user_has_any_permission_for_instance(user, actions, instance)
 
 
+# A site's 区划 is a people's government or a 街道办, as the 区划 switch counts them
+# (permissions.regions): a county-level department directly under the city's people's government
+# (东湖区人民政府), or a town-level one directly under such a district (湖滨街道办事处). A district's own
+# bureaus (东湖区市场监管局) and a city bureau's branches are not a 区划.
+REGION_CHOICES = Q(is_active=True) & (
+    Q(level="county", parent__isnull=False, parent__parent__isnull=True)
+    | Q(level="town", parent__level="county", parent__parent__isnull=False, parent__parent__parent__isnull=True)
+)
+REGION_HELP = (
+    "本站服务的区（县）或街道（乡镇）：选择其人民政府、街道办事处。本站的数据栏目、事项目录、办事指南和"
+    "公开目录默认只显示该区划及其下级部门的内容。全市的网站留空。"
+)
+
+
 site_code_validator = RegexValidator(
     r"^[0-9A-Za-z]{10}$", "网站标识码是 10 位数字或字母，请按《政府网站发展指引》分配的代码填写。"
 )
@@ -88,6 +103,16 @@ class PortalSettings(BaseSiteSetting):
         "公安机关备案号", max_length=50, blank=True, help_text="如 示公网安备99010002000001号。"
     )
     site_code = models.CharField("网站标识码", max_length=10, blank=True, validators=[site_code_validator])
+    region = models.ForeignKey(
+        "permissions.Department",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=REGION_CHOICES,
+        help_text=REGION_HELP,
+    )
     emblem = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name="标志图片",
@@ -115,6 +140,9 @@ class PortalSettings(BaseSiteSetting):
             MultiFieldPanel(
                 [
                     FieldRowPanel([FieldPanel("host_organisation"), FieldPanel("organiser")]),
+                    # The 区划 shapes the site (its listings' default filter): the system administrators
+                    # set it; a site's own editors (a per-site permission only) do not see the field.
+                    FieldPanel("region", permission="theme.change_portalsettings"),
                     FieldPanel("emblem"),
                     FieldPanel("site_description"),
                 ],
@@ -137,8 +165,9 @@ class PortalSettings(BaseSiteSetting):
         base_form_class=PortalSettingsForm,
     )
 
-    # The emblem comes with the setting in one query (the footer and header need it on every page).
-    select_related = ["emblem"]
+    # The emblem and the 区划 come with the setting in one query (the header, the footer and the
+    # listings' default 区划 need them on every page).
+    select_related = ["emblem", "region"]
 
     class Meta:
         verbose_name = "门户网站设置"
@@ -147,6 +176,38 @@ class PortalSettings(BaseSiteSetting):
     @classmethod
     def get_permission_policy(cls) -> PortalSettingsPolicy:
         return PortalSettingsPolicy(cls)
+
+    def clean(self) -> None:
+        """A 区划 is a people's government or 街道办, and serves one site only."""
+        super().clean()
+        region = self.region if self.region_id else None
+        if region is None:
+            return
+        parent = region.parent
+        district = parent if region.level == "town" else region
+        if (
+            region.level not in ("county", "town")
+            or parent is None
+            or (region.level == "town" and parent.level != "county")
+            or district.parent is None
+            or district.parent.parent_id is not None
+        ):
+            raise ValidationError(
+                {
+                    "region": f"“{region.name}”不是区划：所属区划只能选择区（县）人民政府、街道办事处或镇（乡）"
+                    "人民政府，不能选择其工作部门。"
+                }
+            )
+        if not region.is_active:
+            raise ValidationError({"region": f"“{region.name}”已停用，不能作为所属区划。"})
+        other = PortalSettings.objects.filter(region=region).exclude(pk=self.pk).select_related("site").first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "region": f"“{region.name}”已是站点“{other.site.site_name or other.site.hostname}”的所属区划，"
+                    "一个区划只设一个网站。"
+                }
+            )
 
     @property
     def public_security_code(self) -> str:

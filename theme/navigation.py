@@ -3,6 +3,11 @@
 Editors may rename, move or not yet have created a section page; the menu then falls back
 to a neighbouring page or leaves the entry out, never a dead link. Two queries at most: the
 view restrictions (so a private section is not advertised) and the pages themselves.
+
+On a district's or town's site (``theme.sites.portal_site``) the menu is that site's: 首页 is its
+home page, a section it has itself (``/donghu/grbs/``) comes first, and the sections it shares
+with the city (事项目录, 办事指南, 政府信息公开, 服务大厅, …: one of each, under the city's home page)
+are linked with ``?region=<the site's 区划>`` so that they open filtered to the site's 区划.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.http import HttpRequest
+from django.utils.http import urlencode
 from wagtail.models import Page, Site
+
+from .sites import portal_site, site_region
 
 # (label, slug of a page directly under the site root, fallback slugs tried in order)
 SERVICE_SECTIONS = [
@@ -55,24 +63,37 @@ class NavEntry:
         return self.prefixes[0].strip("/").replace("/", "-") if self.prefixes else "home"
 
 
-def _root_paths(site: Site) -> tuple[Page, list[str]]:
-    root = site.root_page
+def _bases(site: Site) -> list[str]:
+    """The url_paths sections are looked for under: the site's home page, then each home above it.
+
+    ``/home/donghu/`` gives ``["/home/donghu/", "/home/"]``: a sub-site's own section first, the
+    city's shared one after it (the tree root ``/`` holds no sections).
+    """
+    parts = [part for part in site.root_page.url_path.split("/") if part]
+    if not parts:
+        return ["/"]
+    return ["/" + "/".join(parts[:n]) + "/" for n in range(len(parts), 0, -1)]
+
+
+def _root_paths(site: Site) -> list[str]:
     slugs = {s for _, s, fallbacks in SERVICE_SECTIONS for s in (s, *fallbacks)}
     slugs |= {DISCLOSURE_SLUG, HALLS_SLUG}
-    paths = [f"{root.url_path}{slug}/" for slug in sorted(slugs)]
-    paths.append(f"{root.url_path}{DISCLOSURE_SLUG}/{DISCLOSURE_GUIDE_SLUG}/")
-    return root, paths
+    paths = []
+    for base in _bases(site):
+        paths += [f"{base}{slug}/" for slug in sorted(slugs)]
+        paths.append(f"{base}{DISCLOSURE_SLUG}/{DISCLOSURE_GUIDE_SLUG}/")
+    return paths
 
 
 def _lookup(site: Site) -> tuple[dict[str, Page], Page | None]:
     """The section pages by url_path, and the latest annual report (live and public)."""
     from disclosure.models import AnnualReportPage
 
-    root, paths = _root_paths(site)
+    paths = _root_paths(site)
     private = Page.objects.all().private_q()  # one query: the view restrictions
     latest_report = (
         AnnualReportPage.objects.live()
-        .descendant_of(root)
+        .filter(path__startswith=site.root_page.path[: Page.steplen * 2])  # under the top home page
         .exclude(private)
         .order_by("-year", "-first_published_at")
         .values("pk")[:1]
@@ -94,24 +115,32 @@ def _lookup(site: Site) -> tuple[dict[str, Page], Page | None]:
     return by_path, report
 
 
-def _url(page: Page | None, request: HttpRequest) -> str:
-    return (page.get_url(request) or "") if page is not None else ""
-
-
 def build_nav(request: HttpRequest) -> list[NavEntry]:
     """The menu for this request, with the visitor's current column and page marked."""
     cached = getattr(request, CACHE_ATTR, None)
     if cached is not None:
         return cached
-    site = Site.find_for_request(request)
+    site = portal_site(request)
     entries = [NavEntry("首页", "/")]
     if site is not None:
         entries[0].url = site.root_page.get_url(request) or "/"
         by_path, report = _lookup(site)
-        root_path = site.root_page.url_path
+        bases = _bases(site)
+        own_root = bases[0]
+        # Only a sub-site links the shared pages with its 区划 (its settings, which the footer reads
+        # anyway, are cached on the request); the city's menu needs no settings.
+        region = site_region(request) if len(bases) > 1 else None
+        region_query = "?" + urlencode({"region": region.slug}) if region is not None else ""
 
         def section(slug: str) -> Page | None:
-            return by_path.get(f"{root_path}{slug}/")
+            return next((by_path[p] for p in (f"{base}{slug}/" for base in bases) if p in by_path), None)
+
+        def _url(page: Page | None, request: HttpRequest) -> str:
+            """The page's link; a shared page outside this sub-site opens filtered to its 区划."""
+            if page is None:
+                return ""
+            url = page.get_url(request) or ""
+            return url + region_query if url and not page.url_path.startswith(own_root) else url
 
         service = NavEntry("办事服务")
         for label, slug, fallbacks in SERVICE_SECTIONS:
@@ -127,21 +156,27 @@ def build_nav(request: HttpRequest) -> list[NavEntry]:
 
         disclosure_page = section(DISCLOSURE_SLUG)
         if disclosure_page is not None:
-            base = _url(disclosure_page, request)
-            disclosure = NavEntry("政务公开", base, prefixes=[base])
-            disclosure.children = [NavLink("公开目录", f"{base}catalog/")]
-            guide = by_path.get(f"{root_path}{DISCLOSURE_SLUG}/{DISCLOSURE_GUIDE_SLUG}/")
+            base = disclosure_page.get_url(request) or ""
+            query = "" if disclosure_page.url_path.startswith(own_root) else region_query
+            disclosure = NavEntry("政务公开", base + query, prefixes=[base])
+            disclosure.children = [NavLink("公开目录", f"{base}catalog/{query}")]
+            guide = by_path.get(f"{disclosure_page.url_path}{DISCLOSURE_GUIDE_SLUG}/")
             if guide is not None:
                 disclosure.children.append(NavLink("公开指南", _url(guide, request)))
-            disclosure.children.append(NavLink("依申请公开", f"{base}apply/"))
-            disclosure.children.append(NavLink("年度报告", _url(report, request) if report is not None else base))
+            disclosure.children.append(NavLink("依申请公开", f"{base}apply/{query}"))
+            disclosure.children.append(
+                NavLink("年度报告", _url(report, request) if report is not None else base + query)
+            )
             entries.append(disclosure)
 
         halls = section(HALLS_SLUG)
         if halls is not None:
             url = _url(halls, request)
             entries.append(NavEntry("服务大厅", url, prefixes=[url]))
-    entries.append(NavEntry("搜索", SEARCH_URL, prefixes=[SEARCH_URL]))
+        search = NavEntry("搜索", SEARCH_URL + region_query, prefixes=[SEARCH_URL])
+    else:
+        search = NavEntry("搜索", SEARCH_URL, prefixes=[SEARCH_URL])
+    entries.append(search)
     mark_current(entries, request.path)
     setattr(request, CACHE_ATTR, entries)
     return entries

@@ -1,7 +1,9 @@
 """Template tags of the portal chrome: navigation, breadcrumbs, site settings and SEO fields.
 
 Everything here reads the request once and caches on it, so the header, footer and head of a
-page cost the same few queries on every page type.
+page cost the same few queries on every page type. The site is ``theme.sites.portal_site``: on a
+district's or town's site (its own host, or its path prefix ``/donghu/``) the header, footer and
+breadcrumbs are that site's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from wagtail.models import Page, Site
 from theme.models import PortalSettings
 from theme.navigation import NavEntry, build_nav
 from theme.seo import canonical_url, page_description
+from theme.sites import portal_settings as request_portal_settings
+from theme.sites import portal_site, site_home_url
 
 register = template.Library()
 
@@ -26,7 +30,7 @@ def _request(context) -> HttpRequest | None:
 
 
 def _site(request: HttpRequest | None) -> Site | None:
-    return Site.find_for_request(request) if request is not None else None
+    return portal_site(request)
 
 
 class CaptureNode(template.Node):
@@ -67,14 +71,14 @@ def portal_nav(context) -> list[NavEntry]:
 @register.simple_tag(takes_context=True)
 def portal_settings(context) -> PortalSettings | None:
     """This site's settings, or None where there is no site (the footer then shows defaults)."""
+    return request_portal_settings(_request(context))
+
+
+@register.simple_tag(takes_context=True)
+def portal_home_url(context) -> str:
+    """The link of the header's emblem and site name: this site's home page (``/donghu/`` on a prefix)."""
     request = _request(context)
-    if request is None:
-        return None
-    attr = PortalSettings.get_cache_attr_name()
-    if not hasattr(request, attr):
-        site = _site(request)
-        setattr(request, attr, PortalSettings.for_site(site) if site is not None else None)
-    return getattr(request, attr)
+    return site_home_url(request) if request is not None else "/"
 
 
 @register.simple_tag(takes_context=True)
@@ -101,11 +105,16 @@ def canonical(context) -> str:
 
 
 def page_trail(page: Page, request: HttpRequest | None) -> list[tuple[str, str]]:
-    """(title, url) from the site's home page down to ``page`` (one query for the ancestors)."""
-    ancestors = [p for p in page.get_ancestors() if p.depth > 1]
+    """(title, url) from the site's home page down to ``page`` (one query for the ancestors).
+
+    On a sub-site the trail starts at its own home page (首页 of 东湖区, not of the city).
+    """
+    site = portal_site(request)
+    top = site.root_page.depth if site is not None and page.path.startswith(site.root_page.path) else 2
+    ancestors = [p for p in page.get_ancestors() if p.depth >= top]
     trail = [(p.title, p.get_url(request) or "") for p in ancestors]
     trail.append((page.title, page.get_url(request) or ""))
-    if trail and (ancestors[0].depth if ancestors else page.depth) == 2:
+    if trail and (ancestors[0].depth if ancestors else page.depth) == top:
         trail[0] = (HOME_LABEL, trail[0][1])
     return trail
 
@@ -128,7 +137,7 @@ def breadcrumb_nav(context, current: str = "") -> dict:
             items[-1] = (items[-1][0], "")
     items = [(str(title), url) for title, url in items]
     if items and items[0][0] != HOME_LABEL:
-        items.insert(0, (HOME_LABEL, "/"))
+        items.insert(0, (HOME_LABEL, site_home_url(request) if request is not None else "/"))
     return {"items": items if len(items) > 1 else []}
 
 
