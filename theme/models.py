@@ -7,6 +7,8 @@ reason, so a wrong filing number can be traced and put back (门户网站设置 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,6 +75,16 @@ REGION_HELP = (
 )
 
 
+def validate_party_mark_url(value: str) -> None:
+    """The 党政机关网站标识 links to its registry (中国机构编制网, conac.cn), nowhere else."""
+    host = (urlsplit(value).hostname or "").lower()
+    if not value.startswith("https://") or not (host == "conac.cn" or host.endswith(".conac.cn")):
+        raise ValidationError(
+            "党政机关网站标识链接须为中国机构编制网（conac.cn）的 https 查询地址，"
+            "如 https://bszs.conac.cn/sitename?method=show&id=…。"
+        )
+
+
 site_code_validator = RegexValidator(
     r"^[0-9A-Za-z]{10}$", "网站标识码是 10 位数字或字母，请按《政府网站发展指引》分配的代码填写。"
 )
@@ -132,6 +144,24 @@ class PortalSettings(BaseSiteSetting):
         [("link", FooterLinkBlock())], verbose_name="页脚链接", blank=True, max_num=20, use_json_field=True
     )
 
+    # 《政府网站发展指引》 (国办发〔2017〕47号): the 党政机关 mark in the footer, linked to its registry.
+    party_mark = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="党政机关网站标识图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="中央机构编制委员会办公室为本站核发的“党政机关”网站标识图片，显示在页脚；留空时页脚不显示标识。",
+    )
+    party_mark_url = models.URLField(
+        "党政机关网站标识链接",
+        max_length=300,
+        blank=True,
+        validators=[validate_party_mark_url],
+        help_text="点击标识打开的核验地址，由中国机构编制网提供，如 https://bszs.conac.cn/sitename?method=show&id=…。",
+    )
+
     history = HistoricalRecords(verbose_name="门户网站设置历史")
 
     edit_handler = ObjectList(
@@ -156,7 +186,12 @@ class PortalSettings(BaseSiteSetting):
                 heading="联系方式",
             ),
             MultiFieldPanel(
-                [FieldPanel("icp_number"), FieldPanel("public_security_number"), FieldPanel("site_code")],
+                [
+                    FieldPanel("icp_number"),
+                    FieldPanel("public_security_number"),
+                    FieldPanel("site_code"),
+                    FieldRowPanel([FieldPanel("party_mark"), FieldPanel("party_mark_url")]),
+                ],
                 heading="备案和标识",
             ),
             FieldPanel("footer_links"),
@@ -167,7 +202,7 @@ class PortalSettings(BaseSiteSetting):
 
     # The emblem and the 区划 come with the setting in one query (the header, the footer and the
     # listings' default 区划 need them on every page).
-    select_related = ["emblem", "region"]
+    select_related = ["emblem", "region", "party_mark"]
 
     class Meta:
         verbose_name = "门户网站设置"
@@ -178,8 +213,10 @@ class PortalSettings(BaseSiteSetting):
         return PortalSettingsPolicy(cls)
 
     def clean(self) -> None:
-        """A 区划 is a people's government or 街道办, and serves one site only."""
+        """A 区划 is a people's government or 街道办, and serves one site only; the 党政机关 mark
+        has both its image and its link, or neither."""
         super().clean()
+        self.clean_party_mark()
         region = self.region if self.region_id else None
         if region is None:
             return
@@ -208,6 +245,12 @@ class PortalSettings(BaseSiteSetting):
                     "一个区划只设一个网站。"
                 }
             )
+
+    def clean_party_mark(self) -> None:
+        if self.party_mark_id and not self.party_mark_url:
+            raise ValidationError({"party_mark_url": "已上传党政机关网站标识图片，请同时填写党政机关网站标识链接。"})
+        if self.party_mark_url and not self.party_mark_id:
+            raise ValidationError({"party_mark": "已填写党政机关网站标识链接，请同时上传党政机关网站标识图片。"})
 
     @property
     def public_security_code(self) -> str:
