@@ -16,12 +16,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.db import connections, models, router
 from django.db.models.constants import OnConflict
 from django.utils import timezone
-from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations, get_field_value
+from modelcluster.fields import ParentalKey
+from modelcluster.models import (
+    ClusterableModel,
+    get_all_child_m2m_relations,
+    get_all_child_relations,
+    get_field_value,
+)
 
 BATCH = 5000
+_MISSING = object()
 
 
 def insert_rows(model, rows: Iterable[Mapping[str, object]], *, ignore_conflicts: bool = False) -> int:
@@ -52,21 +60,19 @@ def insert_rows(model, rows: Iterable[Mapping[str, object]], *, ignore_conflicts
         ", ".join(["%s"] * len(fields)),
         ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or "",
     ).rstrip()
-    prepared = [(f.attname, f, defaults[f.attname], _unchanged_types(f)) for f in fields]
-    stamped = {name for name, f, _, _ in prepared if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    prepared = [(f.attname, f, defaults[f.attname], _unchanged_types(f), f.attname in stamped) for f in fields]
     count = 0
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(
-                tuple(
-                    value if type(value) in plain else f.get_db_prep_save(value, connection)
-                    for name, f, default, plain in prepared
-                    for value in (
-                        row[name] if name in row and not (name in stamped and row[name] is None) else default(),
-                    )
-                )
-            )
+            values = []
+            for name, f, default, plain, stamp in prepared:
+                value = row.get(name, _MISSING)
+                if value is _MISSING or (stamp and value is None):
+                    value = default()
+                values.append(value if type(value) in plain else f.get_db_prep_save(value, connection))
+            batch.append(tuple(values))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -179,3 +185,74 @@ def _field_plan(model) -> tuple:
             kind = _PLAIN
         plan.append((fld.name, fld.attname, fld, kind))
     return pk_field, tuple(plan)
+
+
+# ---- reference-index rows without the per-field detour -------------------------------------
+
+
+def references(obj) -> set[tuple[int, str, str, str]]:
+    """What Wagtail's ``ReferenceIndex._extract_references_from_object`` finds in ``obj`` (its
+    foreign keys, the references inside rich text and stream fields, the same in its inline
+    children), as a set of ``(to_content_type_id, to_object_id, model_path, content_path)``.
+
+    Wagtail decides for every field of every object and child whether it can hold a reference
+    (some 160 attribute checks per matter with three materials); which fields can is a fact of
+    the model, decided here once per model. A model with a generic foreign key takes Wagtail's
+    own path.
+    """
+    from wagtail.models import ReferenceIndex  # here: core.bulk is imported while models load
+
+    plan = _reference_plan(type(obj))
+    if plan is None:
+        return set(ReferenceIndex._extract_references_from_object(obj))
+    found: set[tuple[int, str, str, str]] = set()
+    fks, extractors, children = plan
+    for fld, to_content_type_id in fks:
+        value = getattr(obj, fld.attname)
+        if value is not None:
+            found.add((to_content_type_id, str(value), fld.name, fld.name))
+    for fld in extractors:
+        value = fld.value_from_object(obj)
+        if value is not None:
+            for to_model, to_object_id, model_path, content_path in fld.extract_references(value):
+                found.add(
+                    (
+                        ReferenceIndex._get_base_content_type(to_model).id,
+                        to_object_id,
+                        f"{fld.name}.{model_path}",
+                        f"{fld.name}.{content_path}",
+                    )
+                )
+    for name in children:
+        for child in getattr(obj, name).all():
+            for to_content_type_id, to_object_id, model_path, content_path in references(child):
+                found.add(
+                    (to_content_type_id, to_object_id, f"{name}.item.{model_path}", f"{name}.{child.pk}.{content_path}")
+                )
+    return found
+
+
+@cache
+def _reference_plan(model) -> tuple | None:
+    """(foreign keys with their target's content type id, fields that extract references, child
+    relation names) — the fields Wagtail's extraction would look at, with its own tests."""
+    from wagtail.models import ReferenceIndex
+
+    fks, extractors = [], []
+    for fld in model._meta.get_fields():
+        if fld.is_relation and fld.many_to_one:
+            if isinstance(fld, GenericForeignKey):
+                return None
+            if (
+                getattr(fld, "wagtail_reference_index_ignore", False)
+                or getattr(fld.related_model, "wagtail_reference_index_ignore", False)
+                or isinstance(fld, ParentalKey | GenericRel)
+            ):
+                continue
+            fks.append((fld, ReferenceIndex._get_base_content_type(fld.related_model).id))
+        if hasattr(fld, "extract_references"):
+            extractors.append(fld)
+    children = []
+    if issubclass(model, ClusterableModel):
+        children = [rel.get_accessor_name() for rel in get_all_child_relations(model)]
+    return tuple(fks), tuple(extractors), tuple(children)

@@ -38,7 +38,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
-from core.bulk import insert_rows, serializable_data
+from core.bulk import insert_rows, references, serializable_data
 from core.progress import no_progress
 from core.signals import records_changed
 from core.workbooks import import_limits, inspect_workbook, read_sheets
@@ -1236,9 +1236,7 @@ def _index_references(matters: list[Matter]) -> None:
                 "content_path_hash": ReferenceIndex._get_content_path_hash(content_path),
             }
             for matter in matters
-            for to_content_type_id, to_object_id, model_path, content_path in set(
-                ReferenceIndex._extract_references_from_object(matter)
-            )
+            for to_content_type_id, to_object_id, model_path, content_path in references(matter)
         ),
         ignore_conflicts=True,
     )

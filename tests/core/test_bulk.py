@@ -1,4 +1,5 @@
-"""core.bulk.serializable_data: the revision content of a bulk import is the one modelcluster makes."""
+"""core.bulk: the revision content and reference-index rows of a bulk import are the ones
+modelcluster and Wagtail make for the same object."""
 
 import datetime
 from decimal import Decimal
@@ -6,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.bulk import serializable_data
+from wagtail.models import ReferenceIndex
+
+from core.bulk import references, serializable_data
 from matters.models import Fee, HandlingPlace, Matter
+from tests.cms.factories import DocumentFactory
 from tests.matters.factories import MatterFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +51,17 @@ def test_an_unsaved_matter_and_values_of_other_types_fall_back_to_modelcluster()
     matter.completeness = Decimal("87")  # a value of another type than the field's keeps modelcluster's handling
 
     assert serializable_data(matter) == matter.serializable_data()
+
+
+def test_reference_rows_are_the_ones_wagtail_extracts_including_the_childrens():
+    matter = MatterFactory(result_sample=DocumentFactory())
+    form, sample = DocumentFactory(), DocumentFactory()
+    materials = list(matter.materials.all())
+    materials[0].blank_form, materials[1].sample = form, sample
+    matter.materials = materials
+
+    found = references(matter)
+    assert found == set(ReferenceIndex._extract_references_from_object(matter))
+    paths = {content_path for _, _, _, content_path in found}
+    assert {"department", "result_sample", f"materials.{materials[0].pk}.blank_form"} <= paths
+    assert str(sample.pk) in {object_id for _, object_id, _, _ in found}
