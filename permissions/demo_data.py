@@ -141,4 +141,9 @@ USERS: list[DemoUser] = [
     ),
     # Electronic supervision of every department's cases (电子监察、督办).
     DemoUser("supervisor", "吴", "刚", "效能监察员（电子监察、督办）", global_role="supervisor"),
+    # The editors of the district and town sites (portal.demo puts each in its site's group,
+    # e.g. 东湖区网站编辑): that site's pages and 门户网站设置, nothing of the city's or another site's.
+    DemoUser("donghu_web", "郑", "欣", "东湖区网站编辑（东湖区子站的页面和门户网站设置）"),
+    DemoUser("xishan_web", "冯", "涛", "西山区网站编辑（西山区子站的页面和门户网站设置）"),
+    DemoUser("hubin_web", "何", "琳", "湖滨街道网站编辑（湖滨街道子站的页面和门户网站设置）"),
 ]

@@ -1,18 +1,26 @@
-"""Demo portal pages: the composed home page and the section pages under it.
+"""Demo portal pages: the composed home page and the section pages under it, and the sub-sites.
 
 The home page gets a banner, quick links and nine live data blocks; the sections 个人办事
 (grbs), 法人办事 (frbs), 部门服务 (bmfw), 一件事 (yjs) and the 服务大厅 page (fwdt) are created
 under it. Everything is published as a revision by the admin, as an editor would. Pages that
 exist already are left alone (an editor may have changed them), so running it again changes
 nothing.
+
+The site group (docs/sites.md): 东湖区 and 西山区 (districts) and 湖滨街道 (a street) each get a
+Wagtail site whose home page is a child of the city's (``/donghu/`` through the city's address,
+``http://donghu.localhost:8000/`` by its own host name), composed from the same blocks, with its
+own 门户网站设置 (theme.demo) and its editors' group (“东湖区网站编辑”) with one demo editor.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -25,6 +33,8 @@ from matters.pages import MatterCatalogPage
 from permissions import demo_data
 from permissions.models import Department
 from ratings.pages import RatingIndexPage
+from theme.demo import load_site_settings
+from theme.sites import ensure_site_editors
 
 from .models import HallIndexPage, HomePage, SectionPage
 
@@ -353,7 +363,7 @@ def _ensure_case_index(home: HomePage, admin, existing: dict[str, int]) -> int:
 @transaction.atomic
 def load_portal_pages(admin) -> None:
     """Compose the demo home page and section pages; running it again changes nothing."""
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(depth=2).first()  # the city's (sub-sites' home pages are below it)
     if home is None:
         return
     sections = _ensure_sections(home, admin)
@@ -376,8 +386,187 @@ def point_site_at_demo_url() -> None:
         site.save(update_fields=["hostname", "port"])
 
 
+# ---- the site group: district and town sites ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubSiteSpec:
+    key: str  # the home page's slug (the path prefix), the host name's first label, theme.demo's key
+    department: str  # demo_data key of the 区划: the people's government or 街道办
+    name: str  # 东湖区
+    site_name: str
+    hall: str  # the code of its 政务服务中心 / 便民服务中心
+    bureau: str  # demo_data key of a department whose matters head its home page
+    editor: str  # the demo account of its 网站编辑 (permissions.demo_data.USERS)
+
+    @property
+    def group_name(self) -> str:
+        return f"{self.name}网站编辑"
+
+
+SUB_SITES = [
+    SubSiteSpec(
+        "donghu",
+        "donghu",
+        "东湖区",
+        "示范市东湖区政务服务与政务公开网站",
+        "donghu-center",
+        "donghu_market",
+        "donghu_web",
+    ),
+    SubSiteSpec(
+        "xishan",
+        "xishan",
+        "西山区",
+        "示范市西山区政务服务与政务公开网站",
+        "xishan-center",
+        "xishan_market",
+        "xishan_web",
+    ),
+    SubSiteSpec("hubin", "hubin", "湖滨街道", "东湖区湖滨街道便民服务网站", "hubin-center", "hubin", "hubin_web"),
+]
+
+
+def sub_site_host(key: str) -> tuple[str, int]:
+    """The demo host name of a sub-site: ``donghu.localhost`` beside 127.0.0.1 or localhost (every
+    browser sends *.localhost to this machine), ``donghu.<host>`` beside a named host; same port."""
+    url = urlsplit(settings.DEMO_SITE_URL)
+    host = url.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+        host = "localhost"
+    except ValueError:
+        pass
+    base = "localhost" if host == "localhost" or host.endswith(".localhost") else host
+    return f"{key}.{base}", url.port or 80
+
+
+def _sub_site_body(spec: SubSiteSpec) -> list[dict]:
+    catalog, guides, disclosure = _page_id(MatterCatalogPage), _page_id(GuideIndexPage), _page_id(DisclosureIndexPage)
+    halls = _page_id(HallIndexPage)
+    bundles = SectionPage.objects.filter(slug="yjs").values_list("pk", flat=True).first()
+
+    def link(icon: str, label: str, description: str, page: int | None) -> dict:
+        return {"icon": icon, "label": label, "description": description, "page": page, "url": ""}
+
+    return [
+        _block(
+            "banner",
+            title=f"{spec.name}政务服务",
+            text=f"{spec.name}及所辖单位的政务服务事项、办事指南和服务大厅，一网查询，就近办理。",
+            link_text="查找办事事项",
+            page=catalog,
+            url="",
+            style="primary",
+        ),
+        _block(
+            "quick_links",
+            heading="",
+            width="full",
+            more=NO_MORE,
+            links=[
+                link("person", "事项目录", "本级和下级在用事项", catalog),
+                link("guide", "办事指南", "材料、时限、流程", guides),
+                link("bundle", "一件事", "集成办理，一次办好", bundles),
+                link("hall", "服务大厅", "地址、时间、窗口", halls),
+                link("document", "政府信息公开", "法定主动公开内容", disclosure),
+            ],
+        ),
+        _matters(f"{spec.name}事项", department=_dept(spec.bureau), link_to="matter"),
+        _matters(
+            "即办事项 · 立等可取",
+            handling_type=_term(Vocabulary.HANDLING_TYPE, key="immediate"),
+            link_to="matter",
+        ),
+        _block(
+            "disclosure_list",
+            heading="最新公开",
+            count=6,
+            show_index_number=False,
+            show_date=True,
+            width="half",
+            more=_more("公开目录"),
+        ),
+        _block("hall_notices", heading="大厅公告", count=4, width="half", more=_more("服务大厅")),
+        _block(
+            "halls",
+            heading="办事大厅",
+            halls=[spec.hall],
+            show_windows=True,
+            count=1,
+            width="full",
+            more=_more("全部服务大厅"),
+        ),
+    ]
+
+
+def _ensure_sub_site(spec: SubSiteSpec, city_home: HomePage, admin) -> Site:
+    """The sub-site's home page under the city's, its Site and its settings; what exists is kept."""
+    home = HomePage.objects.child_of(city_home).filter(slug=spec.key).first()
+    if home is None:
+        home = HomePage(
+            title=f"{spec.name}政务服务",
+            slug=spec.key,
+            intro=f"<p>欢迎访问{spec.site_name}。</p>",
+            search_description=SUB_SITE_DESCRIPTIONS.get(spec.key, ""),
+            body=json.dumps(_sub_site_body(spec), ensure_ascii=False),
+            show_in_menus=False,
+        )
+        city_home.add_child(instance=home)
+        _publish(home, admin)
+    hostname, port = sub_site_host(spec.key)
+    site = Site.objects.filter(root_page=home).first()
+    if site is None:
+        site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=spec.site_name)
+    elif (site.hostname, site.port) != (hostname, port) and spec.key in site.hostname:
+        site.hostname, site.port = hostname, port  # ``make run PORT=…``: the demo's links follow it
+        site.save(update_fields=["hostname", "port"])
+    region = Department.objects.filter(pk=_dept(spec.department)).first()
+    load_site_settings(site, spec.key, region, settings.DEMO_SITE_URL, region.slug if region else "")
+    return site
+
+
+SUB_SITE_DESCRIPTIONS = {
+    "donghu": "示范市东湖区政务服务：东湖区及所辖街道的政务服务事项、办事指南、区政务服务中心窗口和政府信息公开。",
+    "xishan": "示范市西山区政务服务：西山区及所辖镇的政务服务事项、办事指南、区政务服务中心窗口和政府信息公开。",
+    "hubin": "东湖区湖滨街道便民服务：街道和社区可办事项、便民服务中心窗口和办事指南。",
+}
+
+
+def _ensure_site_editor(spec: SubSiteSpec, site: Site) -> None:
+    group = ensure_site_editors(site, spec.group_name)
+    user = get_user_model().objects.filter(username=spec.editor).first()
+    if user is not None and not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+
+
+@transaction.atomic
+def load_sub_sites(admin) -> int:
+    """The demo's district and town sites, each with its home page, settings and editors."""
+    city_home = HomePage.objects.filter(depth=2).first()
+    if city_home is None:
+        return 0
+    for spec in SUB_SITES:
+        site = _ensure_sub_site(spec, city_home, admin)
+        _ensure_site_editor(spec, site)
+    return len(SUB_SITES)
+
+
+def _site_lines() -> list[str]:
+    scheme = urlsplit(settings.DEMO_SITE_URL).scheme or "http"
+    base = settings.DEMO_SITE_URL.rstrip("/")
+    lines = ["", "子站（同一后台；无子站域名时按路径访问）："]
+    for spec in SUB_SITES:
+        hostname, port = sub_site_host(spec.key)
+        host = hostname if port in (80, 443) else f"{hostname}:{port}"
+        lines.append(f"  {spec.site_name:<24} {base}/{spec.key}/  或  {scheme}://{host}/  （编辑 {spec.editor}）")
+    return lines
+
+
 @demo.register("portal", "门户页面", order=80)
 def load(context: demo.DemoContext) -> dict[str, int]:
     point_site_at_demo_url()
     load_portal_pages(context.admin)
-    return {"栏目页": SectionPage.objects.count()}
+    sites = load_sub_sites(context.admin)
+    context.notes += _site_lines()
+    return {"栏目页": SectionPage.objects.count(), "子站": sites}

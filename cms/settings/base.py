@@ -34,7 +34,8 @@ if not SECRET_KEY:
 # expired (docs/security.md); Django then accepts both, signs with SECRET_KEY only.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# ".localhost": the demo's sub-sites (donghu.localhost:8000, docs/sites.md); *.localhost is this machine.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The page model domains put their column index pages under (as AUTH_USER_MODEL names the user model).
