@@ -36,32 +36,72 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text or "")).strip().casefold()
 
 
-class TermResolver:
-    """Looks terms up by name, code or alias; loads each vocabulary once per resolver.
+_OPEN_NORMALISED = set(_OPEN) | set(unicodedata.normalize("NFKC", _OPEN))
 
+
+def short_form(text: str) -> str:
+    """The part of a term's name before its bracket, as departments type it: "社会保障" for
+    "社会保障（社会保险、社会救助）" (full- or half-width brackets); "" when there is none."""
+    text = normalise(text)
+    for index, ch in enumerate(text):
+        if ch in _OPEN_NORMALISED:
+            return text[:index].strip()
+    return ""
+
+
+class AmbiguousTerm(ValueError):
+    """A short form that names more than one term: the cell must say which (the message lists them)."""
+
+    def __init__(self, text: str, candidates: list[Term]) -> None:
+        self.text, self.candidates = text, candidates
+        names = "、".join(f"“{t.name}”" for t in candidates)
+        super().__init__(f"“{text}”可指多个词条：{names}；请填写完整名称。")
+
+
+class TermResolver:
+    """Looks terms up by name, code, alias, or the short form of a name or alias (the part before
+    a bracket); loads each vocabulary once per resolver.
+
+    An exact name, code or alias always wins; a short form is used only when nothing matches
+    exactly, and one that several terms share is refused with ``AmbiguousTerm``.
     Make one per import (or request): terms edited meanwhile are seen by the next one.
     """
 
     def __init__(self) -> None:
         self._indexes: dict[str, dict[str, Term]] = {}
         self._by_key: dict[str, dict[str, Term]] = {}
+        self._short: dict[str, dict[str, list[Term]]] = {}
 
     def _index(self, vocabulary: str) -> dict[str, Term]:
         if vocabulary not in self._indexes:
             index: dict[str, Term] = {}
             by_key: dict[str, Term] = {}
+            short: dict[str, list[Term]] = {}
             for term in Term.objects.of(vocabulary):
                 for word in (term.name, term.code, *term.alias_list()):
                     index.setdefault(normalise(word), term)
+                    prefix = short_form(word)
+                    if prefix and term not in short.setdefault(prefix, []):
+                        short[prefix].append(term)
                 if term.key:
                     by_key[term.key] = term
             self._indexes[vocabulary] = index
             self._by_key[vocabulary] = by_key
+            self._short[vocabulary] = short
         return self._indexes[vocabulary]
 
     def resolve(self, vocabulary: str, text: str) -> Term | None:
-        """The term named, coded or aliased ``text``, or None."""
-        return self._index(vocabulary).get(normalise(text))
+        """The term named, coded or aliased ``text`` (or so named before a bracket), or None.
+
+        Raises ``AmbiguousTerm`` when ``text`` is only a short form several terms share."""
+        key = normalise(text)
+        term = self._index(vocabulary).get(key)
+        if term is not None or not key:
+            return term
+        candidates = self._short[vocabulary].get(key, [])
+        if len(candidates) > 1:
+            raise AmbiguousTerm(str(text).strip(), candidates)
+        return candidates[0] if candidates else None
 
     def resolve_many(self, vocabulary: str, cell: str) -> tuple[list[Term], list[str]]:
         """Split a multi-value cell and resolve each part; returns (terms, unknown parts)."""
