@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
 from permissions.models import Department
+from permissions.regions import in_region, region_department_ids, request_region
 
 from .models import Classification, DisclosureDocumentPage, Facet, Validity
 from .search import DOCUMENT_LIST_SEARCH, identified
@@ -71,13 +72,23 @@ def ranked_ids(queryset: QuerySet, q: str) -> list[int]:
 
 
 def catalog_context(request, *, section=None, category=None) -> dict:
-    """The filtered, paginated catalog (below ``section`` or in ``category`` when given)."""
+    """The filtered, paginated catalog (below ``section`` or in ``category`` when given).
+
+    Across departments (no ``section``) only the documents issued in the visitor's 区划 (the
+    header's switch, a sub-site's own) are listed; a department's own section lists all of its.
+    """
     documents = DisclosureDocumentPage.catalog_queryset()
+    region = request_region(request) if section is None else None
+    documents = in_region(documents, region, field="issuing_body")
     if section is not None:
         documents = documents.child_of(section)
     if category is not None:
         documents = documents.filter(categories=category)
-    form = CatalogFilterForm(request.GET or None)
+    data = request.GET.copy()
+    data.pop("region", None)  # the switch's parameter, read by the site layer: not a filter
+    form = CatalogFilterForm(data or None)
+    if (region_ids := region_department_ids(region)) is not None:
+        form.fields["body"].queryset = form.fields["body"].queryset.filter(pk__in=sorted(region_ids))
     if form.is_bound:
         documents = form.filter(documents)
     if getattr(form, "ranking", None) is not None:

@@ -123,8 +123,11 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def index(self, request):
+        from permissions.regions import in_region, request_region
+
+        region = request_region(request)  # the visitor's 区划: its departments' sections and documents
         context = {
-            "sections": DisclosureSectionPage.objects.child_of(self)
+            "sections": in_region(DisclosureSectionPage.objects.child_of(self), region)
             .live()
             .public()
             .select_related("department")
@@ -137,7 +140,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
             .filter(scope__isnull=True)
             .order_by("-year"),
             "report_index": AnnualReportIndexPage.objects.child_of(self).live().public().first(),
-            "latest": DisclosureDocumentPage.catalog_queryset()[:10],
+            "latest": in_region(DisclosureDocumentPage.catalog_queryset(), region, field="issuing_body")[:10],
         }
         return self.render(request, context_overrides=context)
 

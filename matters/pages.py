@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from permissions.models import Department, DepartmentLevel
+from permissions.regions import in_region, region_department_ids, request_region
 
 from . import changelog
 from .models import Matter, MatterType, Term, Vocabulary
@@ -91,23 +92,28 @@ def public_matters() -> QuerySet:
     return Matter.public_queryset().select_related("department", "matter_type", "handling_type", "online_depth")
 
 
-def theme_counts(vocabulary: str) -> list[tuple[Term, int]]:
-    """Themes of one list with the number of public matters in each (two queries)."""
+def theme_counts(vocabulary: str, public: QuerySet | None = None) -> list[tuple[Term, int]]:
+    """Themes of one list with the number of public matters (of ``public``: a 区划's) in each (two queries)."""
     field = "natural_themes" if vocabulary == Vocabulary.NATURAL_THEME else "legal_themes"
     through = getattr(Matter, field).through
     counts = dict(
-        through.objects.filter(matter__in=Matter.public_queryset())
+        through.objects.filter(matter__in=Matter.public_queryset() if public is None else public)
         .values_list("term_id")
         .annotate(n=Count("matter_id", distinct=True))
     )
     return [(t, counts[t.pk]) for t in Term.objects.of(vocabulary).order_by("sort_order") if t.pk in counts]
 
 
-def departments_with_public_matters() -> QuerySet[Department]:
-    """Active departments that have public matters, with ``public_count``, in catalog order (one query)."""
+def departments_with_public_matters(department_ids: set[int] | None = None) -> QuerySet[Department]:
+    """Active departments (of ``department_ids``: a 区划's) that have public matters, with
+    ``public_count``, in catalog order (one query)."""
+    departments = Department.objects.active()
+    if department_ids is not None:
+        departments = departments.filter(pk__in=sorted(department_ids))
     return (
-        Department.objects.active()
-        .annotate(public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset())))
+        departments.annotate(
+            public_count=Count("matters_matter_set", filter=Q(matters_matter_set__in=Matter.public_queryset()))
+        )
         .filter(public_count__gt=0)
         .order_by("sort_order", "name")
     )
@@ -140,8 +146,17 @@ class MatterCatalogPage(RoutablePageMixin, Page):
 
     @path("")
     def catalog(self, request):
-        form = CatalogFilterForm(request.GET or None)
-        matters = form.filter(public_matters()) if form.is_bound else public_matters()
+        # The 区划 the visitor looks at (the header's switch, a sub-site's own): its departments only.
+        region = request_region(request)
+        region_ids = region_department_ids(region)
+        data = request.GET.copy()
+        data.pop("region", None)  # the switch's parameter, read by the site layer: not a filter
+        form = CatalogFilterForm(data or None)
+        if region_ids is not None:
+            field = form.fields["department"]
+            field.queryset = field.queryset.filter(pk__in=sorted(region_ids))
+        in_force = in_region(public_matters(), region)
+        matters = form.filter(in_force) if form.is_bound else in_force
         if getattr(form, "ranking", None) is not None:
             # A keyword search: pages of the matters in relevance order, loaded a page at a time.
             page = Paginator(form.ranking, PER_PAGE).get_page(request.GET.get("page"))
@@ -149,7 +164,7 @@ class MatterCatalogPage(RoutablePageMixin, Page):
             page.object_list = [loaded[pk] for pk in page.object_list if pk in loaded]
         else:
             page = Paginator(matters.order_by(*CATALOG_ORDER), PER_PAGE).get_page(request.GET.get("page"))
-        departments = departments_with_public_matters()
+        departments = departments_with_public_matters(region_ids)
         by_level = [(label, [d for d in departments if d.level == value]) for value, label in DepartmentLevel.choices]
         query = request.GET.copy()
         query.pop("page", None)
@@ -159,8 +174,8 @@ class MatterCatalogPage(RoutablePageMixin, Page):
                 "form": form,
                 "page_obj": page,
                 "filtered": form.is_bound,
-                "natural_themes": theme_counts(Vocabulary.NATURAL_THEME),
-                "legal_themes": theme_counts(Vocabulary.LEGAL_THEME),
+                "natural_themes": theme_counts(Vocabulary.NATURAL_THEME, in_region(Matter.public_queryset(), region)),
+                "legal_themes": theme_counts(Vocabulary.LEGAL_THEME, in_region(Matter.public_queryset(), region)),
                 "departments_by_level": [(label, ds) for label, ds in by_level if ds],
                 "query_string": query.urlencode(),
             },

@@ -16,6 +16,7 @@ from wagtail.search import index
 from halls.models import Hall, HallLevel, Window
 from matters.models import Matter
 from permissions.models import Department
+from permissions.regions import in_region, request_region
 
 from .blocks import PortalStreamBlock, portal_links
 from .blocks.halls import notices_in_force
@@ -125,7 +126,8 @@ class HallIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def index(self, request):
-        halls = list(Hall.public_queryset().order_by("sort_order", "code"))
+        # The visitor's 区划: the halls its departments run (a district's centre, its streets' stations).
+        halls = list(in_region(Hall.public_queryset(), request_region(request)).order_by("sort_order", "code"))
         links = portal_links(request)
         for hall in halls:
             hall.portal_url = links.hall(hall.code)

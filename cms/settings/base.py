@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "core.security_headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The 区划 a portal page lists (request.portal_region): the visitor's switch, a sub-site's own (theme/regions.py).
+    "theme.regions.PortalRegionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Personal data no key decrypts: 503 with a message in Chinese, not a traceback (core/pii.py).
     "core.middleware.UndecryptableDataMiddleware",
