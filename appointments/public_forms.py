@@ -82,10 +82,10 @@ class AfterHoursForm(GuardedForm):
     """延时预约: outside working hours or on a holiday, for urgent matters (the hall answers)."""
 
     hall = forms.ModelChoiceField(
-        label="服务大厅", queryset=None, empty_label="请选择大厅", error_messages={"required": "请选择服务大厅。"}
+        label="服务大厅", queryset=None, empty_label="请选择服务大厅", error_messages={"required": "请选择服务大厅。"}
     )
     matter = forms.ModelChoiceField(
-        label="办理事项", queryset=None, empty_label="请选择事项", error_messages={"required": "请选择办理事项。"}
+        label="办理事项", queryset=None, empty_label="请选择办理事项", error_messages={"required": "请选择办理事项。"}
     )
     requester_kind = forms.ChoiceField(
         label="申请人类型", choices=RequesterKind.choices, initial=RequesterKind.PERSON, widget=forms.RadioSelect

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from core.challenge import new_challenge
 from core.forms import lenient_filters
+from core.held_uploads import held_files, hold_valid_uploads, mark_held, release, with_held
 from core.http import rate_limited
 from core.identity import IdType
 from core.pii import decrypt, encrypt, keyed_hash, mask_id, mask_phone, normalise
@@ -192,6 +193,11 @@ def _discard(pending: dict | None) -> None:
             storage.delete(item["path"])
 
 
+def _held_key(matter) -> str:
+    """The files of a refused application kept for the next try (``core.held_uploads``)."""
+    return f"cases-apply:{matter.pk}"
+
+
 def _keep_pending(request, matter, form: ApplyForm) -> dict:
     """Store the checked files under a new token (private storage) and hold it in the session."""
     _discard(request.session.get(PENDING_KEY))
@@ -283,13 +289,16 @@ def apply(page, request, matter_id: int):
     elif request.method == "POST":
         if rate_limited(request, "cases-apply", settings.CASES_APPLICATIONS_PER_HOUR):
             return _render(request, page, "cases/limited.html", {}, status=429)
-        form = ApplyForm(request.POST, request.FILES, materials=materials)
+        form = ApplyForm(request.POST, with_held(request, _held_key(matter), request.FILES), materials=materials)
         if form.is_valid():
             pending = _keep_pending(request, matter, form)
+            release(request, _held_key(matter))
             context["summary"] = _summary(matter, materials, pending)
             return _render(request, page, "cases/apply.html", {**context, "form": form})
+        hold_valid_uploads(request, _held_key(matter), form)  # answers and accepted files are shown again
     else:
         form = ApplyForm(materials=materials)
+        mark_held(form, held_files(request, _held_key(matter)))  # a reload still shows the kept files
     question, token = new_challenge()
     if form.is_bound:
         form.data = form.data.copy()

@@ -16,18 +16,35 @@ from .search import DOCUMENT_LIST_SEARCH, identified
 PER_PAGE = 20
 
 
+class YearField(forms.TypedChoiceField):
+    """A select of the years that have documents; a year typed into the address is still a filter."""
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or (str(value).isdigit() and 2000 <= int(value) <= 2100)
+
+
 class CatalogFilterForm(forms.Form):
     """What a visitor narrows the catalog by; every field optional, bad values ignored."""
 
     q = forms.CharField(label="关键词", required=False, max_length=50)
-    body = forms.ModelChoiceField(label="发布机构", required=False, queryset=Department.objects.active())
-    category = forms.ModelChoiceField(
-        label="组配分类", required=False, queryset=Classification.objects.of(Facet.CATEGORY)
+    body = forms.ModelChoiceField(
+        label="发布机构", required=False, empty_label="全部机构", queryset=Department.objects.active()
     )
-    topic = forms.ModelChoiceField(label="主题分类", required=False, queryset=Classification.objects.of(Facet.TOPIC))
-    genre = forms.ModelChoiceField(label="体裁分类", required=False, queryset=Classification.objects.of(Facet.GENRE))
-    year = forms.IntegerField(label="发布年份", required=False, min_value=2000, max_value=2100)
+    category = forms.ModelChoiceField(
+        label="组配分类", required=False, empty_label="全部", queryset=Classification.objects.of(Facet.CATEGORY)
+    )
+    topic = forms.ModelChoiceField(
+        label="主题分类", required=False, empty_label="全部", queryset=Classification.objects.of(Facet.TOPIC)
+    )
+    genre = forms.ModelChoiceField(
+        label="体裁分类", required=False, empty_label="全部", queryset=Classification.objects.of(Facet.GENRE)
+    )
+    year = YearField(label="发布年份", required=False, coerce=int, empty_value=None)
     validity = forms.ChoiceField(label="有效性", required=False, choices=[("", "全部"), *Validity.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年份"), *((y, f"{y}年") for y in publication_years())]
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         self.is_valid()
@@ -46,6 +63,13 @@ class CatalogFilterForm(forms.Form):
             self.ranking = ranked_ids(queryset, q)
             queryset = queryset.filter(pk__in=self.ranking)
         return queryset
+
+
+def publication_years() -> list[int]:
+    """The years the catalog has documents of, newest first (one query): the year filter offers
+    only years that find something."""
+    dates = DisclosureDocumentPage.catalog_queryset().dates("publication_date", "year", order="DESC")
+    return [d.year for d in dates]
 
 
 LITERAL_FIELDS = ("title", "document_number", "keywords", "index_number", "summary")

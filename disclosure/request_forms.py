@@ -40,6 +40,14 @@ def applying_agencies():
     )
 
 
+CHOICE_PROMPTS = {
+    "applicant_type": "请选择申请人类型",
+    "id_type": "请选择证件类型",
+    "delivery_form": "请选择提供方式",
+    "delivery_channel": "请选择获取方式",
+}
+
+
 class RequestForm(forms.ModelForm):
     """Art. 29: who applies (identity and contact), what is sought, in what form and how."""
 
@@ -78,6 +86,8 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = applying_agencies()
         self.fields["name"].label = "姓名或名称"
+        for name, prompt in CHOICE_PROMPTS.items():  # a Chinese prompt, never Django's "---------"
+            self.fields[name].choices = [("", prompt), *(c for c in self.fields[name].choices if c[0] != "")]
 
     def clean_id_number(self) -> str:
         return normalise(self.cleaned_data["id_number"])

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from core.held_uploads import held_files, hold_valid_uploads, mark_held, release, with_held
 from core.http import download_response
 
 from . import letters as letter_texts
@@ -26,6 +27,7 @@ from .request_models import APPLICANT_LETTERS, Channel, DisclosureRequest, Lette
 SESSION_KEY = "disclosure_submitted"
 ACCESS_KEY = "disclosure_status_access"
 ACCESS_SECONDS = 3600
+HELD_KEY = "disclosure-request"  # the attachment kept while the form is shown again (core.held_uploads)
 
 
 def create_request(form: RequestForm, channel: str, user=None, arrived=None) -> DisclosureRequest:
@@ -41,13 +43,16 @@ def apply(page, request):
     if request.method == "POST":
         if rate_limited(request, "disclosure-apply", settings.DISCLOSURE_REQUESTS_PER_HOUR):
             return _render(request, page, "disclosure/request_limited.html", {}, status=429)
-        form = PublicRequestForm(request.POST, request.FILES)
+        form = PublicRequestForm(request.POST, with_held(request, HELD_KEY, request.FILES))
         if form.is_valid():
             created = create_request(form, Channel.ONLINE)
+            release(request, HELD_KEY)
             request.session[SESSION_KEY] = created.pk
             return redirect(page.url + "apply/submitted/")
+        hold_valid_uploads(request, HELD_KEY, form)  # the answers are shown again; so is the attachment
     else:
         form = PublicRequestForm()
+        mark_held(form, held_files(request, HELD_KEY))  # a reload still shows the file kept for it
     question, token = new_challenge()
     form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from matters.models import Material, MaterialSource, MaterialType, Matter, MatterStatus, Necessity, PaperSpec
+from matters.places import handling_places
 
 # ---- formatting ---------------------------------------------------------------------------
 
@@ -93,11 +94,15 @@ class NoticeMaterial:
 
 @dataclass
 class NoticePlace:
+    """One hall (from the windows that take the matters) or one of a matter's own places."""
+
     name: str
     address: str
     hours: str
     phone: str
     matters: list[str] = field(default_factory=list)
+    windows: list[str] = field(default_factory=list)  # "A01 综合受理窗口" of the hall, in its order
+    window_matters: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -130,6 +135,7 @@ class Notice:
     complaint: list[str]
     windows_note: str = ""
     is_bundle: bool = False
+    one_window: list[NoticePlace] = field(default_factory=list)  # 一件事: the windows taking every matter
 
     @property
     def unavailable(self) -> list[NoticeMatter]:
@@ -271,16 +277,37 @@ def merge_materials(pairs: Iterable[tuple[Matter, Iterable[Material]]]) -> list[
 
 
 def merge_places(matters: Iterable[Matter]) -> list[NoticePlace]:
-    """Each place once (by name and address), with the matters handled there."""
-    places: dict[tuple[str, str], NoticePlace] = {}
+    """Each place once (a hall by its record, a matter's own place by name and address), with the
+    matters handled there and the hall's windows that take them (``matters.places``: the halls'
+    windows, else the matter's own places)."""
+    matters = list(matters)
+    by_matter = handling_places(matters)
+    places: dict[object, NoticePlace] = {}
     for matter in matters:
-        for place in matter.places.all():
-            key = (place.name.strip(), place.address.strip())
+        for place in by_matter[matter.pk]:
+            key = place.key or (place.name.strip(), place.address.strip())
             if key not in places:
                 places[key] = NoticePlace(place.name, place.address, place.hours, place.phone)
-            if matter.name not in places[key].matters:
-                places[key].matters.append(matter.name)
+            merged = places[key]
+            if matter.name not in merged.matters:
+                merged.matters.append(matter.name)
+            for counter in place.windows:
+                label = str(counter)
+                if label not in merged.windows:
+                    merged.windows.append(label)
+                merged.window_matters.setdefault(label, []).append(matter.name)
     return list(places.values())
+
+
+def one_window(places: Iterable[NoticePlace], matters: Iterable[Matter]) -> list[NoticePlace]:
+    """一件事一窗受理: per hall, the windows that take every one of ``matters`` (none: an empty list)."""
+    names = {m.name for m in matters}
+    found = []
+    for place in places:
+        windows = [label for label in place.windows if names <= set(place.window_matters.get(label, ()))]
+        if names and windows:
+            found.append(NoticePlace(place.name, place.address, place.hours, place.phone, sorted(names), windows))
+    return found
 
 
 def _visits(matter: Matter) -> str:
@@ -352,15 +379,17 @@ def build_notice(
     consultation = _unique(line for _, m in usable for line in _lines(m.consultation))
     complaint = _unique(line for _, m in usable for line in _lines(m.complaint))
     computed_promised = combined_limit([(s, m.promised_limit) for s, m in usable])
+    places = merge_places(m for _, m in usable)
     return Notice(
         title=title,
         matters=[notice_matter(m, stage) for stage, m in staged_matters],
         materials=merge_materials((m, [] if m.no_materials_needed else m.materials.all()) for _, m in usable),
-        places=merge_places(m for _, m in usable),
+        places=places,
         statutory_total=format_limit(combined_limit([(s, m.statutory_limit) for s, m in usable])),
         promised_total=format_limit(promised_total if promised_total is not None else computed_promised),
         consultation=consultation or ["12345 政务服务便民热线"],
         complaint=complaint or ["12345 政务服务便民热线"],
         windows_note=windows_note,
         is_bundle=is_bundle,
+        one_window=one_window(places, (m for _, m in usable)) if is_bundle else [],
     )

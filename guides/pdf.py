@@ -96,6 +96,8 @@ def render_notice_pdf(notice: Notice, *, qr_url: str, printed_on: datetime.date)
     story.append(table)
     if notice.is_bundle:
         story.append(_p(f"合计承诺时限：{notice.promised_total}；合计法定时限：{notice.statutory_total}。"))
+        for place in notice.one_window:
+            story.append(_p(f"一窗受理：{place.name} {'、'.join(place.windows)}窗口　地址：{place.address}"))
         if notice.windows_note:
             story.append(_p(f"受理窗口：{notice.windows_note}"))
 
@@ -142,6 +144,8 @@ def render_notice_pdf(notice: Notice, *, qr_url: str, printed_on: datetime.date)
     story.append(_p("办理地点和时间", HEADING))
     for place in notice.places:
         line = f"{place.name}　地址：{place.address}"
+        if place.windows:
+            line += f"　窗口：{'、'.join(place.windows)}"
         if place.hours:
             line += f"　时间：{place.hours}"
         if place.phone:

@@ -2,10 +2,14 @@
 
 Five halls on the four levels (the city centre run by the city government office, two district
 centres, a street centre and a community station) with about thirty windows: 综合窗口 taking
-matters of several departments (无差别受理), 专业窗口 of one department, an 出件窗口, a 帮办代办
-窗口 and one window closed with a reason. Notices: one on screens now, one scheduled, one expired,
-one without end. Terminals at the city centre and two elsewhere, with demo keys whose plaintext is
-fixed (``DEMO_API_KEYS``) so the README can show curl commands; five feeds.
+matters of several departments (无差别受理), 专业窗口 of one department taking only that
+department's matters of their line of business (``topics``; the department's ``rest`` window takes
+the others), a "一件事" window per demo bundle (``names``), an 出件窗口, a 帮办代办窗口 and one
+window closed with a reason. A window takes only matters handled at its hall (their own 办理地点
+there, or none given): the marriage registry's and the police hall's matters keep their places.
+Notices: one on screens now, one scheduled, one expired, one without end. Terminals at the city
+centre and two elsewhere, with demo keys whose plaintext is fixed (``DEMO_API_KEYS``) so the
+README can show curl commands; five feeds.
 
 Everything is looked up by its natural key first, so running it again creates nothing. The demo
 keys are public: never load the demo data into a production database.
@@ -17,6 +21,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import demo
@@ -71,13 +76,21 @@ class WindowSpec:
     departments: tuple[str, ...]
     with_matters: bool = True
     closed_reason: str = ""
+    topics: tuple[str, ...] = ()  # a 专业窗口's line of business: matters whose name contains one
+    rest: bool = False  # the department's matters no other 专业窗口 of the hall takes by topic
+    names: tuple[str, ...] = ()  # exactly these matters ("一件事" windows)
 
 
 _CITY_ALL = ("market", "health", "resources", "hrss", "civil", "housing")
 WINDOWS: list[WindowSpec] = [
     # 市政务服务中心: 综合窗口 (无差别受理) in zone A, departmental windows as the matters' places say.
     WindowSpec(
-        "city-center", "A01", "综合受理窗口（企业开办）", WindowKind.COMPREHENSIVE, ("market", "health", "hrss")
+        "city-center",
+        "A01",
+        "综合受理窗口（企业开办）",
+        WindowKind.COMPREHENSIVE,
+        ("market", "health", "hrss"),
+        topics=("企业设立登记", "个体工商户设立登记", "食品经营许可", "公共场所卫生许可", "社会保险登记"),
     ),
     WindowSpec("city-center", "A02", "综合受理窗口（无差别受理）", WindowKind.COMPREHENSIVE, _CITY_ALL),
     WindowSpec("city-center", "A03", "综合受理窗口（无差别受理）", WindowKind.COMPREHENSIVE, _CITY_ALL),
@@ -89,21 +102,92 @@ WINDOWS: list[WindowSpec] = [
         _CITY_ALL,
         closed_reason="工作人员参加业务培训，本窗口暂停服务，请到A02、A03窗口办理。",
     ),
-    WindowSpec("city-center", "A05", "市场监管窗口（食品经营）", WindowKind.DEPARTMENTAL, ("market",)),
-    WindowSpec("city-center", "A06", "市场监管窗口（登记注册）", WindowKind.DEPARTMENTAL, ("market",)),
-    WindowSpec("city-center", "A07", "市场监管窗口（特种设备）", WindowKind.DEPARTMENTAL, ("market",)),
-    WindowSpec("city-center", "A08", "市场监管窗口（知识产权）", WindowKind.DEPARTMENTAL, ("market",)),
-    WindowSpec("city-center", "B11", "人力资源社会保障窗口（就业创业）", WindowKind.DEPARTMENTAL, ("hrss",)),
-    WindowSpec("city-center", "B12", "人力资源社会保障窗口（社会保险）", WindowKind.DEPARTMENTAL, ("hrss",)),
-    WindowSpec("city-center", "B13", "人力资源社会保障窗口（人才服务）", WindowKind.DEPARTMENTAL, ("hrss",)),
-    WindowSpec("city-center", "C21", "卫生健康窗口（医疗机构）", WindowKind.DEPARTMENTAL, ("health",)),
-    WindowSpec("city-center", "C22", "卫生健康窗口（执业注册）", WindowKind.DEPARTMENTAL, ("health",)),
-    WindowSpec("city-center", "D25", "民政窗口（社会组织）", WindowKind.DEPARTMENTAL, ("civil",)),
-    WindowSpec("city-center", "D26", "民政窗口（社会救助）", WindowKind.DEPARTMENTAL, ("civil",)),
-    WindowSpec("city-center", "E31", "自然资源和规划窗口（不动产登记）", WindowKind.DEPARTMENTAL, ("resources",)),
-    WindowSpec("city-center", "E32", "自然资源和规划窗口（规划许可）", WindowKind.DEPARTMENTAL, ("resources",)),
-    WindowSpec("city-center", "E37", "住房城乡建设窗口（施工许可）", WindowKind.DEPARTMENTAL, ("housing",)),
-    WindowSpec("city-center", "E38", "住房城乡建设窗口（资质管理）", WindowKind.DEPARTMENTAL, ("housing",)),
+    WindowSpec(
+        "city-center", "A05", "市场监管窗口（食品经营）", WindowKind.DEPARTMENTAL, ("market",), topics=("食品",)
+    ),
+    WindowSpec("city-center", "A06", "市场监管窗口（登记注册）", WindowKind.DEPARTMENTAL, ("market",), rest=True),
+    WindowSpec(
+        "city-center",
+        "A07",
+        "市场监管窗口（特种设备）",
+        WindowKind.DEPARTMENTAL,
+        ("market",),
+        topics=("特种设备", "计量", "检验检测", "工业产品"),
+    ),
+    WindowSpec(
+        "city-center",
+        "A08",
+        "市场监管窗口（知识产权）",
+        WindowKind.DEPARTMENTAL,
+        ("market",),
+        topics=("专利", "商标", "知识产权", "广告", "股权出质"),
+    ),
+    WindowSpec(
+        "city-center",
+        "B10",
+        "退休“一件事”综合窗口",
+        WindowKind.COMPREHENSIVE,
+        ("hrss", "donghu_hrss", "donghu_civil"),
+        names=("基本养老保险待遇申领", "退休人员社会化管理服务", "老年人优待证办理"),
+    ),
+    WindowSpec(
+        "city-center",
+        "B11",
+        "人力资源社会保障窗口（就业创业）",
+        WindowKind.DEPARTMENTAL,
+        ("hrss",),
+        topics=("就业", "失业", "创业", "技能提升", "人力资源服务", "劳务派遣"),
+    ),
+    WindowSpec("city-center", "B12", "人力资源社会保障窗口（社会保险）", WindowKind.DEPARTMENTAL, ("hrss",), rest=True),
+    WindowSpec(
+        "city-center",
+        "B13",
+        "人力资源社会保障窗口（人才服务）",
+        WindowKind.DEPARTMENTAL,
+        ("hrss",),
+        topics=("职业技能等级", "人才"),
+    ),
+    WindowSpec(
+        "city-center",
+        "C20",
+        "出生“一件事”综合窗口",
+        WindowKind.COMPREHENSIVE,
+        ("health", "police", "hrss"),
+        names=("出生医学证明办理", "出生登记", "预防接种证办理", "社会保障卡申领"),
+    ),
+    WindowSpec("city-center", "C21", "卫生健康窗口（医疗机构）", WindowKind.DEPARTMENTAL, ("health",), rest=True),
+    WindowSpec(
+        "city-center", "C22", "卫生健康窗口（执业注册）", WindowKind.DEPARTMENTAL, ("health",), topics=("执业注册",)
+    ),
+    WindowSpec(
+        "city-center",
+        "D25",
+        "民政窗口（社会组织）",
+        WindowKind.DEPARTMENTAL,
+        ("civil",),
+        topics=("社会团体", "民办非企业", "慈善", "养老机构", "地名"),
+    ),
+    WindowSpec("city-center", "D26", "民政窗口（社会救助）", WindowKind.DEPARTMENTAL, ("civil",), rest=True),
+    WindowSpec(
+        "city-center",
+        "E31",
+        "自然资源和规划窗口（不动产登记）",
+        WindowKind.DEPARTMENTAL,
+        ("resources",),
+        topics=("不动产",),
+    ),
+    WindowSpec(
+        "city-center", "E32", "自然资源和规划窗口（规划许可）", WindowKind.DEPARTMENTAL, ("resources",), rest=True
+    ),
+    WindowSpec("city-center", "E37", "住房城乡建设窗口（施工许可）", WindowKind.DEPARTMENTAL, ("housing",), rest=True),
+    WindowSpec(
+        "city-center",
+        "E38",
+        "住房城乡建设窗口（资质管理）",
+        WindowKind.DEPARTMENTAL,
+        ("housing",),
+        topics=("资质", "燃气经营"),
+    ),
     WindowSpec("city-center", "F50", "统一出件窗口", WindowKind.COLLECTION, _CITY_ALL, with_matters=False),
     WindowSpec("city-center", "F51", "统一出件窗口（邮寄送达）", WindowKind.COLLECTION, _CITY_ALL, with_matters=False),
     WindowSpec("city-center", "F60", "帮办代办窗口（爱心窗口）", WindowKind.HELP, _CITY_ALL, with_matters=False),
@@ -123,6 +207,14 @@ WINDOWS: list[WindowSpec] = [
         ("donghu_market", "donghu_civil", "donghu_hrss"),
     ),
     WindowSpec("donghu-center", "03", "市场监管专业窗口", WindowKind.DEPARTMENTAL, ("donghu_market",)),
+    WindowSpec(
+        "donghu-center",
+        "05",
+        "“高效办成一件事”综合窗口",
+        WindowKind.COMPREHENSIVE,
+        ("donghu_market", "housing", "hrss"),
+        names=("个体工商户设立登记（东湖区）", "食品经营许可（东湖区）", "城镇污水排入排水管网许可", "社会保险登记"),
+    ),
     WindowSpec(
         "donghu-center",
         "09",
@@ -239,8 +331,26 @@ def _halls(departments: dict[str, Department], admin, result: HallsResult) -> di
     return halls
 
 
+def _window_matters(spec: WindowSpec, hall: Hall, stationed: list[Department]) -> list[Matter]:
+    """The matters a demo window takes: see the module's docstring."""
+    public = Matter.public_queryset().filter(department__in=stationed)
+    if spec.names:
+        return list(public.filter(name__in=spec.names))
+    here = public.filter(Q(places__address=hall.address) | Q(places__isnull=True)).distinct().order_by("pk")
+    if spec.topics:
+        return [m for m in here if any(topic in m.name for topic in spec.topics)]
+    if spec.rest:
+        siblings = [
+            topic
+            for other in WINDOWS
+            if other.hall == spec.hall and other.kind == spec.kind and other.departments == spec.departments
+            for topic in other.topics
+        ]
+        return [m for m in here if not any(topic in m.name for topic in siblings)]
+    return list(here)
+
+
 def _windows(departments, halls, admin, result: HallsResult) -> None:
-    public = Matter.public_queryset()
     for order, spec in enumerate(WINDOWS, start=1):
         hall = halls[spec.hall]
         if Window.objects.filter(hall=hall, number=spec.number).exists():
@@ -260,7 +370,7 @@ def _windows(departments, halls, admin, result: HallsResult) -> None:
         stationed = [departments[key] for key in spec.departments]
         window.departments.set(stationed)
         if spec.with_matters:
-            window.matters.set(public.filter(department__in=stationed))
+            window.matters.set(_window_matters(spec, hall, stationed))
         result.windows += 1
 
 

@@ -29,24 +29,27 @@ class CatalogFilterForm(forms.Form):
     """What a visitor can narrow the catalog by; every field optional, bad values ignored."""
 
     q = forms.CharField(label="关键词", required=False, max_length=50)
-    department = forms.ModelChoiceField(label="部门", required=False, queryset=Department.objects.active())
+    department = forms.ModelChoiceField(
+        label="部门", required=False, empty_label="全部部门", queryset=Department.objects.active()
+    )
     level = forms.ChoiceField(label="层级", required=False, choices=[("", "全部"), *DepartmentLevel.choices])
     theme = forms.ModelChoiceField(
         label="主题",
         required=False,
+        empty_label="全部主题",
         queryset=Term.objects.filter(vocabulary__in=[Vocabulary.NATURAL_THEME, Vocabulary.LEGAL_THEME], is_active=True),
     )
     matter_type = forms.ModelChoiceField(
-        label="事项类型", required=False, queryset=MatterType.objects.filter(is_active=True)
+        label="事项类型", required=False, empty_label="全部类型", queryset=MatterType.objects.filter(is_active=True)
     )
     handling_type = forms.ModelChoiceField(
-        label="办件类型", required=False, queryset=Term.objects.of(Vocabulary.HANDLING_TYPE)
+        label="办件类型", required=False, empty_label="全部", queryset=Term.objects.of(Vocabulary.HANDLING_TYPE)
     )
     online_depth = forms.ModelChoiceField(
-        label="网上办理深度", required=False, queryset=Term.objects.of(Vocabulary.ONLINE_DEPTH)
+        label="网上办理深度", required=False, empty_label="全部", queryset=Term.objects.of(Vocabulary.ONLINE_DEPTH)
     )
     service_object = forms.ModelChoiceField(
-        label="服务对象", required=False, queryset=Term.objects.of(Vocabulary.SERVICE_OBJECT)
+        label="服务对象", required=False, empty_label="全部", queryset=Term.objects.of(Vocabulary.SERVICE_OBJECT)
     )
 
     def filter(self, queryset: QuerySet) -> QuerySet:

@@ -52,9 +52,11 @@ def test_load_halls_builds_the_halls_and_is_idempotent():
     comprehensive = windows.filter(kind="comprehensive").first()
     assert comprehensive.departments.count() >= 3
     assert {m.department_id for m in comprehensive.matters.all()} <= {d.pk for d in comprehensive.departments.all()}
+    # A 专业窗口 takes its own line of business only; the department's other matters go to its general one.
     market = windows.get(number="A05")
-    assert set(market.matters.values_list("name", flat=True)) == {"食品经营许可", "企业设立登记"}
+    assert set(market.matters.values_list("name", flat=True)) == {"食品经营许可"}
     assert {m.department for m in market.matters.all()} == {departments["market"]}
+    assert set(windows.get(number="A06").matters.values_list("name", flat=True)) == {"企业设立登记"}
     assert windows.filter(kind="collection").exists()
     closed = Window.objects.get(is_open=False)
     assert closed.closed_reason

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.supervision import supervise
 from cases.uploads import purge_pending
+from core.held_uploads import purge_held
 
 
 def run(today: datetime.date | None = None) -> str:
@@ -26,6 +27,9 @@ def run(today: datetime.date | None = None) -> str:
     purged = purge_pending()
     if purged:
         summary += f"\n已删除超过两小时未提交的在线申请预览文件 {purged} 个。"
+    held = purge_held()  # files kept for public forms shown again after an error (core.held_uploads)
+    if held:
+        summary += f"\n已删除超过两小时无人取回的表单暂存文件 {held} 个。"
     return summary
 
 

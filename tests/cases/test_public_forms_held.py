@@ -1,0 +1,65 @@
+"""在线申请 shown again after an error keeps the applicant's answers and every material already
+uploaded (``core.held_uploads``); the kept files go through the same content check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.models import Case
+
+from .test_public import PDF, applicant_data, apply_url, case_page, png, with_challenge  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def next_challenge(html: str, data: dict) -> dict:
+    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    return {**data, "challenge_token": token, "challenge_answer": str(a + b)}
+
+
+def test_a_refused_application_keeps_answers_and_uploaded_materials(client, case_page, case_world):  # noqa: F811
+    url = apply_url(case_world.matters["promised"])
+    data = with_challenge(client, url, applicant_data(id_number="110101199003071234", email="w@example.cn"))
+    refused = client.post(
+        url,
+        {
+            **data,
+            "material_0": SimpleUploadedFile("申请表.pdf", PDF, content_type="application/pdf"),
+            "material_1": SimpleUploadedFile("身份证.png", png(), content_type="image/png"),
+        },
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "居民身份证号码不正确" in html
+    assert "已上传：申请表.pdf（可重新选择替换）" in html and "已上传：身份证.png（可重新选择替换）" in html
+    assert "王小明" in html and "w@example.cn" in html and "110101199003071234" in html
+
+    fixed = next_challenge(html, applicant_data(email="w@example.cn"))
+    preview = client.post(url, fixed)  # no file chosen again
+    text = preview.content.decode()
+    assert "请核对申请内容" in text and "申请表.pdf" in text and "身份证.png" in text
+    token = re.search(r'name="token" value="([^"]+)"', text).group(1)
+    assert client.post(url, {"step": "confirm", "token": token}).status_code == 302
+    materials = list(Case.objects.get().materials.order_by("sort_order"))
+    assert [m.original_name for m in materials] == ["申请表.pdf", "身份证.png"]
+    with materials[0].file.open("rb") as handle:
+        assert handle.read() == PDF
+
+
+def test_a_material_refused_by_content_is_not_kept(client, case_page, case_world):  # noqa: F811
+    url = apply_url(case_world.matters["promised"])
+    data = with_challenge(client, url, applicant_data())
+    html = client.post(
+        url,
+        {
+            **data,
+            "material_0": SimpleUploadedFile("申请表.pdf", b"<!doctype html><script>1</script>"),
+            "material_1": SimpleUploadedFile("身份证.png", png(), content_type="image/png"),
+        },
+    ).content.decode()
+    assert "“申请表”：" in html and "已上传：申请表.pdf" not in html and "已上传：身份证.png" in html
+    again = client.post(url, next_challenge(html, applicant_data())).content.decode()
+    assert "请上传“申请表”" in again and "已上传：身份证.png" in again and not Case.objects.exists()
