@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -31,7 +32,14 @@ from api.throttling import TerminalThrottle
 from matters.api import DepartmentRefSerializer
 from matters.api_reference import department_ref
 
-from .models import Classification, DisclosureDocumentPage, DocumentAttachment, Facet, Validity
+from .models import (
+    Classification,
+    DisclosureDocumentPage,
+    DocumentAttachment,
+    DocumentInterpretation,
+    Facet,
+    Validity,
+)
 from .request_forms import RequestForm
 from .request_models import Channel
 from .request_views import create_request
@@ -201,6 +209,17 @@ class DisclosureDocumentRecordSerializer(serializers.Serializer):
     replaced_by = serializers.SerializerMethodField(
         label="替代文件", help_text="替代本文件的公开信息编号；没有或替代文件未公开时为 null。"
     )
+    interprets = serializers.SerializerMethodField(
+        label="解读的文件",
+        help_text="本文件是政策解读时，它所解读的公开信息编号（按编辑排列的顺序，只含已公开的）；其他文件为空列表。",
+    )
+    interpretations = serializers.SerializerMethodField(
+        label="政策解读",
+        help_text=(
+            "解读本文件的政策解读的公开信息编号（只含已公开的，发布日期新的在前）。由各解读的 interprets 推出："
+            "增量同步时以解读的 interprets 为准，本字段随解读的发布而变，不改变本文件的 last_published_at。"
+        ),
+    )
     attachments = serializers.SerializerMethodField(label="附件", help_text="附件，按顺序。")
     body = serializers.SerializerMethodField(label="正文", help_text="正文（HTML，链接和图片为公开网址）。")
     first_published_at = serializers.DateTimeField(allow_null=True, label="首次发布时间", help_text="首次发布时间。")
@@ -230,6 +249,14 @@ class DisclosureDocumentRecordSerializer(serializers.Serializer):
         _loaded(obj)
         return obj.replaced_by_id if obj.replaced_by_id in obj._api_public_replacements else None
 
+    def get_interprets(self, obj) -> list[int]:
+        _loaded(obj)
+        return obj._api_links["interprets"].get(obj.pk, [])
+
+    def get_interpretations(self, obj) -> list[int]:
+        _loaded(obj)
+        return obj._api_links["interpretations"].get(obj.pk, [])
+
     def get_attachments(self, obj) -> AttachmentSerializer(many=True):
         base = page_url(obj, self.context.get("request"))
         return [
@@ -242,17 +269,35 @@ class DisclosureDocumentRecordSerializer(serializers.Serializer):
 
 
 def _load(documents: list) -> None:
-    """Batch loader: the bodies' links expanded together, and which replacements are public."""
+    """Batch loader: the bodies' links expanded together, which replacements are public, and the
+    政策解读 links both ways (a fixed number of queries for the whole page of documents)."""
     html = expand_rich_text(d.body for d in documents)
-    replacements = {d.replaced_by_id for d in documents if d.replaced_by_id}
-    public = (
-        set(DisclosureDocumentPage.objects.live().public().filter(pk__in=replacements).values_list("pk", flat=True))
-        if replacements
-        else set()
+    ids = [d.pk for d in documents]
+    links = list(
+        DocumentInterpretation.objects.filter(Q(page__in=ids) | Q(document__in=ids))
+        .order_by("sort_order", "pk")
+        .values_list("page_id", "document_id")
     )
+    others = {d.replaced_by_id for d in documents if d.replaced_by_id}
+    others |= {page for page, _ in links} | {document for _, document in links}
+    public = (
+        dict(DisclosureDocumentPage.objects.live().public().filter(pk__in=others).values_list("pk", "publication_date"))
+        if others
+        else {}
+    )
+    interprets: dict[int, list[int]] = {}
+    interpretations: dict[int, list[int]] = {}
+    for page, document in links:
+        if document in public and document not in interprets.setdefault(page, []):
+            interprets[page].append(document)
+        if page in public and page not in interpretations.setdefault(document, []):
+            interpretations[document].append(page)
+    for found in interpretations.values():  # newest 解读 first, as on the document's page
+        found.sort(key=lambda pk: (public[pk] or datetime.date.min, pk), reverse=True)
     for document in documents:
         document._api_html = html
         document._api_public_replacements = public
+        document._api_links = {"interprets": interprets, "interpretations": interpretations}
 
 
 def _loaded(document) -> None:

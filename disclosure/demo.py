@@ -22,6 +22,7 @@ from disclosure.models import (
     DisclosureGuidePage,
     DisclosureIndexPage,
     DisclosureSectionPage,
+    DocumentInterpretation,
     Facet,
     Validity,
 )
@@ -195,6 +196,57 @@ def _regulations(departments, categories, topics, genres, user) -> list[Disclosu
     return made
 
 
+# (slug of the regulation explained, title of its 政策解读, what the 解读 says)
+INTERPRETATIONS = [
+    (
+        "regulation-3",
+        "《示范市优化营商环境办法》政策解读",
+        "<p>一、制定背景</p><p>为持续优化营商环境、激发市场主体活力，市人民政府制定了《示范市优化营商环境办法》。</p>"
+        "<p>二、主要内容</p><p>办法明确了政务服务“一网通办”、涉企事项容缺受理和承诺制审批等措施。</p>",
+    ),
+    (
+        "regulation-2",
+        "《示范市政府信息公开工作规定》政策解读",
+        "<p>一、为什么制定</p><p>为落实《中华人民共和国政府信息公开条例》，规范本市政府信息公开工作。</p>"
+        "<p>二、有哪些新规定</p><p>规定明确了主动公开的范围和时限、依申请公开的办理程序和答复期限。</p>",
+    ),
+]
+
+
+def load_interpretations(departments: dict[str, Department], user) -> int:
+    """Two 政策解读, each linked to the city regulation it explains (created once)."""
+    city = departments.get("city")
+    section = _section(city) if city else None
+    category = Classification.objects.filter(facet=Facet.CATEGORY, key="policy_interpretation").first()
+    if section is None or category is None or DocumentInterpretation.objects.exists():
+        return 0
+    regulations = {
+        p.slug: p for p in DisclosureDocumentPage.objects.child_of(section).filter(slug__startswith="regulation-")
+    }
+    made = 0
+    for slug, title, body in INTERPRETATIONS:
+        regulation = regulations.get(slug)
+        if regulation is None or regulation.publication_date is None:
+            continue
+        page = DisclosureDocumentPage(
+            title=title,
+            slug=f"{slug}-jd",
+            issuing_body=city,
+            written_date=regulation.written_date,
+            summary=f"对{regulation.title}的制定背景和主要内容进行解读。",
+            keywords="政策解读",
+            topic=_classification(Facet.TOPIC, name="综合政务"),
+            genre=_classification(Facet.GENRE, name="其他"),
+            body=body,
+            owner=user,
+        )
+        page.categories = [category]
+        page.interpreted_links = [DocumentInterpretation(document=regulation, sort_order=0)]
+        _publish(page, section, regulation.publication_date + datetime.timedelta(days=1), user)
+        made += 1
+    return made
+
+
 def _repeal_some(made: list[DisclosureDocumentPage], rng: random.Random) -> None:
     """Within each issuing body, mark some normative documents replaced by a later one of the
     same body (repealed or amended, dated the day the new one was published), and two expired."""
@@ -282,6 +334,7 @@ def load(context: demo.DemoContext) -> dict[str, int]:
     from .models import AnnualReportPage, DisclosureRequest
 
     load_disclosure(context.departments, context.admin)
+    load_interpretations(context.departments, context.admin)
     load_requests(context.departments, context.admin)
     load_report(context.admin)
     return {

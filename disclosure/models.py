@@ -16,7 +16,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from simple_history.models import HistoricalRecords
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -305,14 +305,54 @@ class DisclosureGuidePage(Page):
         verbose_name_plural = "政府信息公开指南"
 
 
+INTERPRETATION_KEY = "policy_interpretation"  # the 组配分类 政策解读 (seeded by migration 0012)
+
+
 class DisclosureDocumentForm(WagtailAdminPageForm):
-    """The issuing body defaults to the department whose section the document is in."""
+    """The issuing body defaults to the department whose section the document is in; a 政策解读
+    names the documents it explains, and only a 政策解读 does (checked here, where the form sees
+    both the categories and the chosen documents)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         department = getattr(getattr(self.parent_page, "specific", None), "department", None)
         if department is not None and not self.instance.issuing_body_id and "issuing_body" in self.fields:
             self.initial["issuing_body"] = department.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("interpreted_links") if hasattr(self, "formsets") else None
+        if formset is None or "categories" not in self.fields or not formset.is_valid():
+            return cleaned
+        chosen = []
+        for form in formset.forms:
+            if form.cleaned_data.get("DELETE") or not form.cleaned_data.get("document"):
+                continue
+            document = form.cleaned_data["document"]
+            if self.instance.pk and document.pk == self.instance.pk:
+                form.add_error("document", "解读的文件不能是本文件自己。")
+            elif document.pk in {d.pk for d in chosen}:
+                form.add_error("document", f"“{document.title}”已经选过一次。")
+            else:
+                chosen.append(document)
+        # A 解读 explains policy documents, not other 解读 (one query, whatever the number chosen).
+        explaining = set(
+            DisclosureDocumentPage.objects.filter(
+                pk__in=[d.pk for d in chosen], categories__key=INTERPRETATION_KEY
+            ).values_list("pk", flat=True)
+        )
+        for form in formset.forms:
+            document = form.cleaned_data.get("document")
+            if document is not None and document.pk in explaining and not form.errors:
+                form.add_error("document", f"“{document.title}”本身是政策解读，请选择它所解读的政策文件。")
+                chosen = [d for d in chosen if d.pk != document.pk]
+        categories = cleaned.get("categories")
+        is_interpretation = categories is not None and any(c.key == INTERPRETATION_KEY for c in categories)
+        if chosen and not is_interpretation and "categories" not in self.errors:
+            self.add_error("categories", "已选择“解读的文件”，请在组配分类中勾选“政策解读”。")
+        if is_interpretation and not chosen and not any(f.errors for f in formset.forms):
+            self.add_error("categories", "勾选“政策解读”时，请在“解读的文件”中选择所解读的政策文件。")
+        return cleaned
 
 
 class DisclosureDocumentPage(SearchKeywordsMixin, Page):
@@ -391,6 +431,12 @@ class DisclosureDocumentPage(SearchKeywordsMixin, Page):
             ],
             heading="信息分类",
         ),
+        InlinePanel(
+            "interpreted_links",
+            heading="解读的文件",
+            label="解读的文件",
+            help_text="本文件是政策解读时，选择它所解读的政策文件（可多个），并在组配分类中勾选“政策解读”；其他文件留空。",
+        ),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_date")]), FieldPanel("replaced_by")],
             heading="有效性",
@@ -446,6 +492,28 @@ class DisclosureDocumentPage(SearchKeywordsMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    def interpreted_documents(self) -> list[DisclosureDocumentPage]:
+        """解读的文件: the live, public documents this 政策解读 explains, in the editor's order.
+
+        Read from the page's own links (the revision shown, so a preview shows its draft's
+        choices); one query for the view restrictions and one for the documents."""
+        ids = [link.document_id for link in self.interpreted_links.all() if link.document_id]
+        if not ids:
+            return []
+        found = DisclosureDocumentPage.objects.live().public().filter(pk__in=ids).in_bulk()
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+    def interpretations(self):
+        """政策解读: the live, public 解读 that name this document (their published links)."""
+        if not self.pk:
+            return DisclosureDocumentPage.objects.none()
+        return (
+            DisclosureDocumentPage.objects.live()
+            .public()
+            .filter(pk__in=DocumentInterpretation.objects.filter(document=self).values("page"))
+            .order_by("-publication_date", "-pk")
+        )
+
     @classmethod
     def catalog_queryset(cls):
         """What the public catalog lists: live, public, numbered documents, newest first."""
@@ -477,6 +545,33 @@ class DocumentAttachment(Orderable):
 
     def __str__(self) -> str:
         return self.title or self.document.title
+
+
+class DocumentInterpretation(Orderable):
+    """A 政策解读 names a policy document it explains (both pages show the link).
+
+    Kept with the 解读's revisions (a ParentalKey child): a draft's choice goes public when the
+    解读 is published. Only documents can be chosen (the chooser and the foreign key), not the
+    解读 itself (``DisclosureDocumentForm.clean``)."""
+
+    page = ParentalKey(
+        DisclosureDocumentPage, verbose_name="政策解读", on_delete=models.CASCADE, related_name="interpreted_links"
+    )
+    document = models.ForeignKey(
+        DisclosureDocumentPage,
+        verbose_name="解读的文件",
+        on_delete=models.CASCADE,
+        related_name="interpretation_links",
+    )
+
+    panels = [PageChooserPanel("document", page_type="disclosure.DisclosureDocumentPage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "解读的文件"
+        verbose_name_plural = "解读的文件"
+
+    def __str__(self) -> str:
+        return f"{self.page_id} → {self.document_id}"
 
 
 # Section 四: (prefix, heading) x (suffix, column); the 总计 columns are computed.
