@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import sessions
+        from . import names, sessions
 
         sessions.connect()
+        names.use_chinese_name_order()
