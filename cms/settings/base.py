@@ -123,6 +123,7 @@ MIDDLEWARE = [
     # The request being served, for audit events recorded from signals (audit/context.py).
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.dashboard.ModerationMessageMiddleware",  # says what an approval did (docs/admin-language.md)
     # Second factor (accounts/middleware.py): django-otp marks verified sessions; ours end staff
     # sessions past their time limits, then keep password-only sessions out of the admin and API.
     "django_otp.middleware.OTPMiddleware",
@@ -244,6 +245,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Shanghai"
+# 账号设置 offers the one time zone staff work in, not 600 English zone names (docs/admin-language.md).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -324,7 +327,7 @@ MATTERS_EXPORT_INLINE_LIMIT = env.int("MATTERS_EXPORT_INLINE_LIMIT", default=100
 MATTERS_EXPORT_RETENTION_DAYS = env.int("MATTERS_EXPORT_RETENTION_DAYS", default=7)  # then the file is deleted
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"
 # No Gravatar: staff avatars would be fetched from www.gravatar.com with a hash of their e-mail address
-# (personal data sent abroad; refused by the admin's Content-Security-Policy anyway). Wagtail's default avatar.
+# (personal data sent abroad; refused by the admin's Content-Security-Policy anyway). accounts.names draws them.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # django-guardian: no database row for the anonymous user; the policy answers "no" for them.
