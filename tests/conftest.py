@@ -63,15 +63,18 @@ def _fresh_cache():
     the version tokens of ``core.cache`` (search vocabulary, the working-day calendar) start anew."""
     from django.core.cache import cache
 
+    from api.caching import forget_hot_bodies
     from api.collections import forget_local_copies
     from api.throttling import forget_batches
 
     cache.clear()
     forget_local_copies()
+    forget_hot_bodies()
     forget_batches()
     yield
     cache.clear()
     forget_local_copies()
+    forget_hot_bodies()
     forget_batches()
 
 

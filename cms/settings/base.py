@@ -387,6 +387,8 @@ API_VERSION = "v1"
 PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=60)
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)  # seconds; never past a scheduled change
 API_RESPONSE_CACHE_SECONDS = env.int("API_RESPONSE_CACHE_SECONDS", default=300)  # whole bodies, keyed by ETag
+# Each process also keeps the bodies it served lately, up to this many bytes (0: off; api/caching.py).
+API_BODY_LOCAL_BYTES = env.int("API_BODY_LOCAL_BYTES", default=32 * 1024 * 1024)
 API_RECORD_CACHE_SECONDS = env.int("API_RECORD_CACHE_SECONDS", default=24 * 3600)  # per-record JSON
 API_TOMBSTONE_RETENTION_DAYS = env.int("API_TOMBSTONE_RETENTION_DAYS", default=90)
 # Security audit rows are kept this long, then `manage.py purge_audit_events` deletes them;

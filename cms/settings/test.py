@@ -40,6 +40,7 @@ else:
 # this process's back expects the next request to see it (tests/api/test_shared_cache.py turns
 # the local copy on where it is the subject).
 API_VERSIONS_LOCAL_SECONDS = 0
+API_BODY_LOCAL_BYTES = 0  # likewise for the bodies (tests/api/test_shared_cache.py turns it on)
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from api.caching import _HotBodies
 from api.collections import SHARED_SECONDS, _entry, _shared_key, forget_local_copies
 from api.models import CollectionVersion
 from terminals.service import revoke_keys
@@ -231,6 +232,47 @@ class TestLocalCopy:
             after = api.get(NOTICES, HTTP_IF_NONE_MATCH=first["ETag"])
         assert after.status_code == 200
         assert "本周六照常办公" not in after.content.decode()
+
+
+@pytest.mark.django_db
+class TestHotBodies:
+    """Each process keeps the bodies it served lately (``API_BODY_LOCAL_BYTES``), by ETag: a hit
+    costs no round trip to the shared cache, and a changed collection is never answered from it."""
+
+    @pytest.fixture(autouse=True)
+    def local_bytes(self, settings):
+        settings.API_SHARED_CACHE = True
+        settings.API_BODY_LOCAL_BYTES = 4 * 1024 * 1024
+
+    def test_a_hit_is_served_without_reading_the_shared_cache(self, api, world, django_capture_on_commit_callbacks):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        with mock.patch.object(cache, "get", wraps=cache.get) as shared_get:
+            again = api.get(LIST)
+        assert again.status_code == 200
+        assert again.content == first.content
+        assert again["ETag"] == first["ETag"]
+        assert not [c for c in shared_get.call_args_list if str(c.args[0]).startswith("api:body:")]
+
+    def test_a_change_is_served_at_once(self, api, world, django_capture_on_commit_callbacks):
+        first = committed(django_capture_on_commit_callbacks, api, LIST)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            MatterFactory(department=world.dept_b, name="刚发布的事项")
+        changed = api.get(LIST)
+        assert changed["ETag"] != first["ETag"]
+        assert "刚发布的事项" in changed.content.decode()
+
+    def test_the_copies_stay_within_their_bytes_and_their_time(self, settings):
+        settings.API_BODY_LOCAL_BYTES = 400
+        settings.API_RESPONSE_CACHE_SECONDS = 60
+        bodies = _HotBodies()
+        for n in range(5):
+            bodies.put(f"k{n}", bytes([n]) * 100)
+        assert bodies.get("k0") is None  # the least recently used went first
+        assert bodies.get("k4") == bytes([4]) * 100
+        bodies.put("huge", b"x" * 101)  # over a quarter of the room: never kept
+        assert bodies.get("huge") is None
+        with mock.patch("api.caching.time.monotonic", return_value=time.monotonic() + 61):
+            assert bodies.get("k4") is None  # no older than the shared copy may be
 
 
 @pytest.mark.django_db
