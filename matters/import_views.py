@@ -103,6 +103,9 @@ class ImportView(CatalogBreadcrumbsMixin, WagtailAdminTemplateMixin, FormView):
         plan = context.get("plan")
         if plan is not None:
             context["plan_counts"] = {a: plan.count(a) for a in ("new", "changed", "unchanged")}
+            # Each row with its changed cells: (column, (current, incoming)) or (column, None) for a
+            # child sheet replaced as a whole. Only changed columns carry texts (RowPlan.diffs).
+            context["preview_rows"] = [(row, [(c, row.diffs.get(c)) for c in row.changed]) for row in plan.rows]
         return context
 
     def form_valid(self, form):
