@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Substr
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -25,6 +26,7 @@ from wagtail.search import index
 
 from matters.models import Matter
 from permissions.models import DepartmentSectionPage
+from permissions.regions import in_region, region_department_ids, request_region
 from sitesearch.indexing import KeywordParts, SearchKeywordsMixin, keywords_field
 
 from .blocks import GuideBodyBlock
@@ -47,8 +49,9 @@ class GuideIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        region = request_region(request)  # the visitor's 区划: its departments' sections and bundles
         sections = list(
-            GuideSectionPage.objects.child_of(self)
+            in_region(GuideSectionPage.objects.child_of(self), region)
             .live()
             .public()
             .select_related("department")
@@ -56,8 +59,20 @@ class GuideIndexPage(Page):
         )
         counts = _live_guide_counts(sections)
         context["sections"] = [(s, counts.get(s.path, 0)) for s in sections if counts.get(s.path)]
-        context["bundles"] = BundleGuidePage.objects.live().public().descendant_of(self).order_by("title")
+        context["bundles"] = in_region_sections(
+            BundleGuidePage.objects.live().public().descendant_of(self), region
+        ).order_by("title")
         return context
+
+
+def in_region_sections(pages, region):
+    """Guide and bundle pages whose department's guide section belongs to the 区划 ``region``
+    (a bundle counts for its lead department, whose section holds it): one subquery, no query."""
+    ids = region_department_ids(region)
+    if ids is None:
+        return pages
+    sections = GuideSectionPage.objects.filter(department_id__in=sorted(ids)).values("path")
+    return pages.annotate(section_path=Substr("path", 1, (F("depth") - 1) * 4)).filter(section_path__in=sections)
 
 
 def _live_guide_counts(sections) -> dict[str, int]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.blocks import BlockGroup, StructBlockValidationError
 from wagtail.models import Page
+
+from permissions.models import Department
+from permissions.regions import request_region
 
 PREVIEW_TEMPLATE = "portal/blocks/preview.html"
 SETTINGS_FIELDS = ("more", "width")
@@ -113,10 +117,40 @@ class PortalLinks:
 
     One query for all of them, made the first time a block asks and kept on the request, so a
     page with ten data blocks pays it once. A page that does not exist gives None (no link).
+
+    Also the 区划 the blocks list (``region``: the visitor's choice on the city's site, the site's
+    own on a district's or town's site). The index pages are shared by every site; a link from a
+    sub-site to one of them carries ``?region=<the site's region>`` (``url``), so the catalog it
+    opens lists that district's matters, not the whole city's.
     """
 
     def __init__(self, request=None) -> None:
         self.request = request
+
+    @cached_property
+    def region(self) -> Department | None:
+        return request_region(self.request) if self.request is not None else None
+
+    @cached_property
+    def _region_query(self) -> dict[str, str]:
+        if self.region is None or not getattr(self.request, "portal_region_fixed", False):
+            return {}  # the city's site: the visitor's own choice travels in the cookie
+        return {"region": self.region.slug}
+
+    def url(self, kind: str, query: dict | None = None) -> str | None:
+        """The index page ``kind`` (catalog, disclosure, disclosure_catalog, guides, halls) with the
+        ``query`` (a filter) and, from a sub-site, its region; None when the page does not exist."""
+        base = self._base(kind)
+        if base is None:
+            return None
+        params = {**self._region_query, **(query or {})}
+        return f"{base}?{urlencode(params)}" if params else base
+
+    def _base(self, kind: str) -> str | None:
+        if kind == "disclosure_catalog":
+            disclosure = self._urls.get("disclosure")
+            return f"{disclosure}catalog/" if disclosure else None
+        return self._urls.get(kind)
 
     @cached_property
     def _urls(self) -> dict[str, str]:
@@ -141,29 +175,31 @@ class PortalLinks:
 
     @property
     def catalog(self) -> str | None:
-        return self._urls.get("catalog")
+        return self.url("catalog")
 
     @property
     def disclosure(self) -> str | None:
-        return self._urls.get("disclosure")
+        return self.url("disclosure")
 
     @property
     def disclosure_catalog(self) -> str | None:
-        return f"{self.disclosure}catalog/" if self.disclosure else None
+        return self.url("disclosure_catalog")
 
     @property
     def guides(self) -> str | None:
-        return self._urls.get("guides")
+        return self.url("guides")
 
     @property
     def halls(self) -> str | None:
-        return self._urls.get("halls")
+        return self.url("halls")
 
     def matter(self, code: str) -> str | None:
-        return f"{self.catalog}item/{code}/" if self.catalog else None
+        catalog = self._base("catalog")
+        return f"{catalog}item/{code}/" if catalog else None
 
     def hall(self, code: str) -> str | None:
-        return f"{self.halls}{code}/" if self.halls else None
+        halls = self._base("halls")
+        return f"{halls}{code}/" if halls else None
 
 
 def portal_links(request) -> PortalLinks:

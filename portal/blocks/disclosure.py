@@ -4,10 +4,12 @@ category and issuing body. Only live, public, numbered documents (``catalog_quer
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from wagtail import blocks
+
+from permissions.models import Department
+from permissions.regions import in_region
 
 from .base import CountBlock, PortalLinks, SectionBlock, as_int, item_count
 from .choosers import DepartmentChooserBlock, DynamicChoiceBlock, category_choices
@@ -30,11 +32,12 @@ class DisclosureListBlock(SectionBlock):
         description = "政府信息公开目录中最新发布的文件，可按法定公开分类和发布机构筛选。"
         preview_value = {"heading": "最新公开", "count": 5}
 
-    def documents(self, value) -> QuerySet | None:
-        """Matching documents, newest first; None when a chosen category or body is gone."""
+    def documents(self, value, region: Department | None = None) -> QuerySet | None:
+        """Matching documents issued in the 区划 ``region``, newest first; None when a chosen
+        category or body is gone."""
         from disclosure.models import Classification, DisclosureDocumentPage
 
-        documents = DisclosureDocumentPage.catalog_queryset()
+        documents = in_region(DisclosureDocumentPage.catalog_queryset(), region, field="issuing_body")
         body = value.get("body")
         if body is not None:
             if not body.is_active:
@@ -48,16 +51,14 @@ class DisclosureListBlock(SectionBlock):
         return documents
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        documents = self.documents(value)
+        documents = self.documents(value, links.region)
         documents = [] if documents is None else list(documents[: item_count(value, 8)])
         for document in documents:
             document.portal_url = document.get_url(links.request)
         return {"documents": documents}
 
     def full_list_url(self, value, links: PortalLinks) -> str | None:
-        if not links.disclosure_catalog:
-            return None
         query = {"body": value["body"].pk} if value.get("body") else {}
         if value.get("category"):
             query["category"] = value["category"]
-        return f"{links.disclosure_catalog}?{urlencode(query)}" if query else links.disclosure_catalog
+        return links.url("disclosure_catalog", query)

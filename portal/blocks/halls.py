@@ -13,6 +13,9 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from wagtail import blocks
 
+from permissions.models import Department
+from permissions.regions import in_region
+
 from .base import CountBlock, PortalLinks, SectionBlock, item_count
 from .choosers import DynamicMultipleChoiceBlock, hall_choices
 
@@ -25,10 +28,13 @@ HALL_LEVELS = [
 ]
 
 
-def public_halls(codes: list[str] | None = None, levels: list[str] | None = None) -> QuerySet:
+def public_halls(
+    codes: list[str] | None = None, levels: list[str] | None = None, region: Department | None = None
+) -> QuerySet:
+    """Active halls (of the chosen codes and levels) run by the 区划 ``region``'s departments."""
     from halls.models import Hall
 
-    halls = Hall.public_queryset()
+    halls = in_region(Hall.public_queryset(), region)
     if codes:
         halls = halls.filter(code__in=codes)
     if levels:
@@ -75,7 +81,7 @@ class HallNoticesBlock(SectionBlock):
         preview_value = {"heading": "大厅公告", "count": 3}
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        notices = notices_in_force(public_halls(value.get("halls")))
+        notices = notices_in_force(public_halls(value.get("halls"), region=links.region))
         if value.get("levels"):
             notices = notices.filter(level__in=value["levels"])
         notices = list(notices[: item_count(value, 5)])
@@ -111,7 +117,7 @@ class HallsBlock(SectionBlock):
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
         from halls.models import Window
 
-        halls = public_halls(value.get("halls"), value.get("levels"))
+        halls = public_halls(value.get("halls"), value.get("levels"), links.region)
         if value.get("show_windows"):
             halls = halls.prefetch_related(
                 Prefetch("windows", queryset=Window.objects.order_by("sort_order", "number"), to_attr="window_list")

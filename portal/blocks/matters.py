@@ -5,7 +5,6 @@ and costs a fixed number of queries however many items it shows."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -14,7 +13,8 @@ from wagtail import blocks
 from matters import stats
 from matters.models import Matter, Term, Vocabulary
 from matters.pages import departments_with_public_matters
-from permissions.models import DepartmentLevel
+from permissions.models import Department, DepartmentLevel
+from permissions.regions import in_region, region_department_ids
 
 from .base import CountBlock, PortalLinks, SectionBlock, as_int, item_count
 from .choosers import (
@@ -58,9 +58,12 @@ class MatterListBlock(SectionBlock):
         description = "按部门、主题、层级、办件类型等条件列出在用事项，数据实时来自事项目录。"
         preview_value = {"heading": "热门事项", "count": 5}
 
-    def matters(self, value) -> QuerySet | None:
-        """The matching public matters, or None when a chosen filter value no longer exists."""
-        queryset = Matter.public_queryset().select_related("department", "handling_type", "online_depth")
+    def matters(self, value, region: Department | None = None) -> QuerySet | None:
+        """The matching public matters of the 区划 ``region``, or None when a chosen filter value no
+        longer exists."""
+        queryset = in_region(Matter.public_queryset(), region).select_related(
+            "department", "handling_type", "online_depth"
+        )
         department = value.get("department")
         if department is not None:
             if not department.is_active:
@@ -94,7 +97,7 @@ class MatterListBlock(SectionBlock):
         return queryset
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        queryset = self.matters(value)
+        queryset = self.matters(value, links.region)
         matters = [] if queryset is None else list(queryset[: item_count(value, 8)])
         for matter in matters:
             guides = getattr(matter, "live_guides", None)
@@ -104,13 +107,11 @@ class MatterListBlock(SectionBlock):
         return {"matters": matters}
 
     def full_list_url(self, value, links: PortalLinks) -> str | None:
-        if not links.catalog:
-            return None
         query = {"department": value["department"].pk} if value.get("department") else {}
         for field in ("theme", "level", "handling_type", "service_object", "online_depth"):
             if value.get(field):
                 query[field] = value[field]
-        return f"{links.catalog}?{urlencode(query)}" if query else links.catalog
+        return links.url("catalog", query)
 
 
 # ---- efficiency statistics -------------------------------------------------------------------
@@ -146,7 +147,7 @@ def _joined(key: str, figure) -> str:
 
 
 def _catalog(links: PortalLinks, **query) -> str | None:
-    return f"{links.catalog}?{urlencode(query)}" if links.catalog else None
+    return links.url("catalog", query)
 
 
 BREAKDOWNS = [("", "不分组"), ("department", "分部门列表"), ("level", "分层级列表")]
@@ -172,6 +173,8 @@ class StatsBlock(SectionBlock):
         if department is not None and not department.is_active:
             return {"overall": None}
         queryset = Matter.objects.filter(department=department) if department is not None else None
+        if links.region is not None:  # the 区划's matters only
+            queryset = in_region(Matter.objects.all() if queryset is None else queryset, links.region)
         keys = [key for key, _ in FIGURES if key in (value.get("figures") or DEFAULT_FIGURES)]
         overall = stats.overall(queryset)
         if value.get("breakdown") == "department":
@@ -189,9 +192,7 @@ class StatsBlock(SectionBlock):
 
     def full_list_url(self, value, links: PortalLinks) -> str | None:
         department = value.get("department")
-        if links.catalog and department is not None:
-            return f"{links.catalog}?department={department.pk}"
-        return links.catalog
+        return links.url("catalog", {"department": department.pk} if department is not None else None)
 
 
 # ---- departments, themes, bundles ------------------------------------------------------------
@@ -212,12 +213,12 @@ class DepartmentsBlock(SectionBlock):
         preview_value = {"heading": "部门服务", "levels": ["city"]}
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        departments = departments_with_public_matters()
+        departments = departments_with_public_matters(region_department_ids(links.region))
         if value.get("levels"):
             departments = departments.filter(level__in=value["levels"])
         departments = list(departments)
         for department in departments:
-            department.portal_url = links.catalog and f"{links.catalog}?department={department.pk}"
+            department.portal_url = links.url("catalog", {"department": department.pk})
         groups = [(label, [d for d in departments if d.level == code]) for code, label in DepartmentLevel.choices]
         return {"groups": [(label, members) for label, members in groups if members]}
 
@@ -234,10 +235,10 @@ VOCABULARIES = [
 GROUP_LABELS = {Vocabulary.NATURAL_THEME: "个人办事", Vocabulary.LEGAL_THEME: "法人办事"}
 
 
-def themes_with_counts(vocabularies: list[str]) -> list:
-    """Active themes of the given lists that have public matters, each with ``public_count``:
-    one query for both lists (a counting subquery per list), in the lists' own order."""
-    public = Matter.public_queryset().values("pk")
+def themes_with_counts(vocabularies: list[str], region: Department | None = None) -> list:
+    """Active themes of the given lists that have public matters (of the 区划 ``region``), each with
+    ``public_count``: one query for both lists (a counting subquery per list), in the lists' own order."""
+    public = in_region(Matter.public_queryset(), region).values("pk")
     counts = {}
     for vocabulary in vocabularies:
         through = getattr(Matter, THEME_FIELDS[vocabulary]).through
@@ -279,9 +280,9 @@ class ThemesBlock(SectionBlock):
         vocabularies = list(THEME_FIELDS) if chosen == "both" else [chosen]
         if not set(vocabularies) <= set(THEME_FIELDS):
             return {"groups": []}
-        terms = themes_with_counts(vocabularies)
+        terms = themes_with_counts(vocabularies, links.region)
         for term in terms:
-            term.portal_url = links.catalog and f"{links.catalog}?theme={term.pk}"
+            term.portal_url = links.url("catalog", {"theme": term.pk})
         groups = [(GROUP_LABELS[v], [t for t in terms if t.vocabulary == v]) for v in vocabularies]
         return {"groups": [(label, members) for label, members in groups if members], "grouped": len(vocabularies) > 1}
 
@@ -302,11 +303,10 @@ class BundlesBlock(SectionBlock):
         preview_value = {"heading": "高效办成一件事", "count": 6}
 
     def get_items(self, value, links: PortalLinks) -> dict[str, Any]:
-        from guides.models import BundleGuidePage
+        from guides.models import BundleGuidePage, in_region_sections
 
         bundles = list(
-            BundleGuidePage.objects.live()
-            .public()
+            in_region_sections(BundleGuidePage.objects.live().public(), links.region)
             .annotate(member_count=Count("members"))
             .order_by("title")[: item_count(value, 6)]
         )
