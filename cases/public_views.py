@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from core.challenge import new_challenge
 from core.forms import lenient_filters
-from core.held_uploads import held_files, hold_valid_uploads, mark_held, release, with_held
+from core.held_uploads import held_files, hold_content, hold_valid_uploads, mark_held, release, with_held
 from core.http import rate_limited
 from core.identity import IdType
 from core.pii import decrypt, encrypt, keyed_hash, mask_id, mask_phone, normalise
@@ -38,7 +38,7 @@ from matters.search import matching_matter_ids
 
 from . import clock, flow
 from .models import BEFORE_ACCEPTANCE, CLOSED, COMPLETED, ApplicantKind, Case, CaseState, Channel, NoticeKind
-from .public_forms import ApplyForm, LookupForm, PublicListFilter
+from .public_forms import ApplyForm, LookupForm, PublicListFilter, material_field_name
 from .uploads import PENDING_DIR
 
 PER_PAGE = 20
@@ -259,19 +259,47 @@ def _open(matter, pending: dict) -> Case:
     return case
 
 
+def _valid_pending(request, matter) -> dict | None:
+    """The preview in this session for ``matter`` named by the posted token, unexpired; else None."""
+    pending = request.session.get(PENDING_KEY)
+    valid = (
+        pending
+        and pending.get("matter") == matter.pk
+        and pending.get("expires", 0) > time.time()
+        and secrets.compare_digest(str(pending.get("token", "")), request.POST.get("token", ""))
+    )
+    return pending if valid else None
+
+
+def _back_to_form(request, matter, materials: list, pending: dict) -> ApplyForm:
+    """返回修改: the form again with the previewed answers and files (kept as ``core.held_uploads``)."""
+    applicant = asdict(_applicant(pending))
+    storage = private_storage()
+    for index, item in pending["files"].items():
+        with storage.open(item["path"], "rb") as handle:
+            hold_content(
+                request, _held_key(matter), material_field_name(int(index)), handle.read(), item["original_name"]
+            )
+    _discard(request.session.pop(PENDING_KEY, None))
+    form = ApplyForm(initial=applicant, materials=materials)
+    mark_held(form, held_files(request, _held_key(matter)))
+    return form
+
+
 def apply(page, request, matter_id: int):
     matter = _matter_or_404(matter_id)
     materials = _materials(matter)
     context = {"matter": matter, "materials": materials, "summary": None, "error": ""}
-    if request.method == "POST" and request.POST.get("step") == "confirm":
-        pending = request.session.get(PENDING_KEY)
-        valid = (
-            pending
-            and pending.get("matter") == matter.pk
-            and pending.get("expires", 0) > time.time()
-            and secrets.compare_digest(str(pending.get("token", "")), request.POST.get("token", ""))
-        )
-        if not valid:
+    if request.method == "POST" and request.POST.get("step") == "edit" and (pending := _valid_pending(request, matter)):
+        try:
+            form = _back_to_form(request, matter, materials, pending)
+        except (ValueError, OSError):  # an undecryptable session (keys rotated) or a file gone
+            _discard(request.session.pop(PENDING_KEY, None))
+            context["error"] = "预览已过期，请重新填写并上传材料。"
+            form = ApplyForm(materials=materials)
+    elif request.method == "POST" and request.POST.get("step") == "confirm":
+        pending = _valid_pending(request, matter)
+        if not pending:
             context["error"] = "预览已过期或已提交，请重新填写并上传材料。"
         else:
             try:

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
@@ -151,6 +152,19 @@ def mark_held(form, held: dict[str, HeldFile]) -> None:
     for name, kept in held.items():
         if name in form.fields:
             form.fields[name].held = kept
+
+
+def hold_content(request: HttpRequest, form_key: str, field: str, content: bytes, name: str) -> HeldFile:
+    """Keep ``content`` for ``field`` as if the visitor had just uploaded it (a preview sent back
+    for changes: its files come back to the form)."""
+    entries = dict(_entries(request, form_key))
+    if field in entries:
+        _delete(entries[field])
+    original = display_name(name)
+    path = private_storage().save(f"{HELD_DIR}/{uuid.uuid4().hex}/{stored_name(original)}", ContentFile(content))
+    entries[field] = {"path": path, "name": original, "size": len(content), "expires": time.time() + HELD_SECONDS}
+    _save_entries(request, form_key, entries)
+    return HeldFile(original, len(content))
 
 
 def release(request: HttpRequest, form_key: str) -> None:

@@ -15,6 +15,18 @@ from .test_public import PDF, applicant_data, apply_url, case_page, png, with_ch
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_private_storage(settings, tmp_path):
+    """Kept files and previews in this test's own private storage: none is left for another test's count."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
 def next_challenge(html: str, data: dict) -> dict:
     a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
     token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
@@ -63,3 +75,23 @@ def test_a_material_refused_by_content_is_not_kept(client, case_page, case_world
     assert "“申请表”：" in html and "已上传：申请表.pdf" not in html and "已上传：身份证.png" in html
     again = client.post(url, next_challenge(html, applicant_data())).content.decode()
     assert "请上传“申请表”" in again and "已上传：身份证.png" in again and not Case.objects.exists()
+
+
+def test_back_from_the_preview_shows_the_answers_and_files_again(client, case_page, case_world):  # noqa: F811
+    url = apply_url(case_world.matters["promised"])
+    data = with_challenge(client, url, applicant_data(email="w@example.cn"))
+    data["material_0"] = SimpleUploadedFile("申请表.pdf", PDF, content_type="application/pdf")
+    data["material_1"] = SimpleUploadedFile("身份证.png", png(), content_type="image/png")
+    preview = client.post(url, data).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', preview).group(1)
+    assert 'name="step" value="edit"' in preview
+
+    back = client.post(url, {"step": "edit", "token": token}).content.decode()
+    assert "请核对申请内容" not in back and "王小明" in back and "w@example.cn" in back
+    assert "已上传：申请表.pdf（可重新选择替换）" in back and "已上传：身份证.png（可重新选择替换）" in back
+    # the preview is gone: it cannot be confirmed any more, the form is the way on
+    assert "预览已过期或已提交" in client.post(url, {"step": "confirm", "token": token}).content.decode()
+
+    again = client.post(url, next_challenge(back, applicant_data(email="w@example.cn", name="王小红")))
+    text = again.content.decode()
+    assert "请核对申请内容" in text and "王小红" in text and "申请表.pdf" in text and "身份证.png" in text

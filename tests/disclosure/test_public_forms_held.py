@@ -16,6 +16,19 @@ from .test_request_public import application, index_url, with_challenge
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _own_private_storage(settings, tmp_path):
+    """Kept files and previews in this test's own private storage: none is left for another test's count."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
 VALID_ADDRESS = "示范市西山区青年路1号"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
