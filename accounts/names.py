@@ -37,8 +37,12 @@ def _get_full_name(self) -> str:
 
 
 def use_chinese_name_order() -> None:
-    """Make ``User.get_full_name`` give 姓名 (called from ``AccountsConfig.ready``)."""
-    get_user_model().get_full_name = _get_full_name
+    """Make ``User.get_full_name`` give 姓名 (called from ``AccountsConfig.ready``). The short name
+    (Wagtail's e-mail greeting, "{short name}，您好") is the full name too: a Chinese colleague is
+    not greeted by the given name alone."""
+    user_model = get_user_model()
+    user_model.get_full_name = _get_full_name
+    user_model.get_short_name = _get_full_name
 
 
 def initial(user) -> str:

@@ -23,6 +23,7 @@ def test_full_name_is_family_then_given_without_a_space(world):
     owner = world.users["owner"]
     owner.first_name, owner.last_name = "敏", "张"
     assert owner.get_full_name() == "张敏"
+    assert owner.get_short_name() == "张敏"  # "张敏，您好" in Wagtail's e-mails, not "敏"
     assert get_user_display_name(owner) == "张敏"
     owner.first_name, owner.last_name = "Anna", "Smith"
     assert full_name(owner) == "Anna Smith"

@@ -70,3 +70,24 @@ def test_no_message_for_someone_elses_action_or_a_refused_one(client, world):
     # The owner may not approve their own submission: nothing happened, nothing is claimed.
     response = client.post(url("workflow_action", matter.pk, "approve", state.pk), {"comment": ""})
     assert [str(m) for m in get_messages(response.wsgi_request) if "审核通过" in str(m)] == []
+
+
+def test_the_moderation_e_mails_are_chinese(client, world, mailoutbox):
+    """Submitting mails the reviewers, approving mails the author: subject and body in Chinese."""
+    from .test_admin_chinese import ALLOWED, english
+
+    owner, reviewer = world.users["owner"], world.users["reviewer"]
+    owner.email, reviewer.email = "owner@example.cn", "reviewer@example.cn"
+    owner.save()
+    reviewer.save()
+    matter = world.matters["own"]
+    state = submit(client, world, matter, name="邮件通知的新名称")
+    client.force_login(reviewer)
+    client.post(url("workflow_action", matter.pk, "approve", state.pk), {"comment": "同意"})
+    assert mailoutbox, "no notification sent"
+    allowed = ALLOWED | {owner.username, reviewer.username}
+    for message in mailoutbox:
+        assert english(f"<p>{message.subject}</p><div>{message.body}</div>", allowed) == [], message.subject
+        for content, _mime in getattr(message, "alternatives", []):
+            assert english(content, allowed) == [], message.subject
+    assert any("邮件通知的新名称" in m.subject for m in mailoutbox)
