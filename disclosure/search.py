@@ -20,10 +20,8 @@ KEY = "document"
 
 
 def search_documents(plan: QueryPlan, scope: Scope) -> Group:
-    """Live public documents, issued by the scope's department if it has one."""
-    queryset = scope.public(DisclosureDocumentPage.objects.select_related("issuing_body"))
-    if scope.department is not None:
-        queryset = queryset.filter(issuing_body=scope.department)
+    """Live public documents, issued by the scope's department (or in its 区划) if it has one."""
+    queryset = scope.owned(scope.public(DisclosureDocumentPage.objects.select_related("issuing_body")), "issuing_body")
     found, count = backend_candidates(queryset, plan, weak=scope.weak)
     return Group(KEY, count, rank(found, plan, lambda p: p.title))
 

@@ -23,7 +23,6 @@ from sitesearch.engine import (
     Ranked,
     Scope,
     backend_candidates,
-    department_sections,
     make_hit,
     rank,
     under,
@@ -36,10 +35,10 @@ MODELS = (GuidePage, BundleGuidePage)
 
 
 def search_guides(plan: QueryPlan, scope: Scope) -> Group:
-    """Live public guides and bundles, under the scope's department's guide section if it has one."""
+    """Live public guides and bundles, under the guide sections of the scope's department or 区划."""
     found: list[Any] = []
     count = 0
-    paths = department_sections(GuideSectionPage, scope.department) if scope.department is not None else None
+    paths = scope.sections(GuideSectionPage)
     for model in MODELS:
         queryset = scope.public(model.objects.all())
         if paths is not None:
@@ -86,6 +85,20 @@ def guides_of_matters(ids: Sequence[int]) -> list[Page]:
     return [*GuidePage.objects.filter(matter__in=ids), *bundles]
 
 
+def guide_matter(page: Page) -> int | None:
+    """The matter a guide is about (a bundle has several: it stands on its own)."""
+    return page.matter_id if isinstance(page, GuidePage) else None
+
+
+def guide_urls(matter_ids: Sequence[int], request: HttpRequest | None) -> dict[int, str]:
+    """Matter → URL of its live public guide, for the matters shown on the search page."""
+    guides = GuidePage.objects.live().public().filter(matter__in=matter_ids).order_by("path")
+    urls: dict[int, str] = {}
+    for page in guides.defer("body"):
+        urls.setdefault(page.matter_id, page.get_url(request) or "")
+    return urls
+
+
 GUIDES = registry.register(
     registry.SearchKind(
         key=KEY,
@@ -96,5 +109,7 @@ GUIDES = registry.register(
         titles=public_titles,
         page_models=MODELS,
         carries={Matter: guides_of_matters},
+        # A matter and its guide are one entry on the search page, with both links.
+        companion=registry.Companion(host="matter", label="办事指南", host_key=guide_matter, urls=guide_urls),
     )
 )

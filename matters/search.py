@@ -23,10 +23,8 @@ def matter_title(matter: Matter) -> str:
 
 
 def search_matters(plan: QueryPlan, scope: Scope) -> Group:
-    """Public matters, of the scope's department if it has one."""
-    queryset = Matter.public_queryset().select_related("department", "matter_type")
-    if scope.department is not None:
-        queryset = queryset.filter(department=scope.department)
+    """Public matters, of the scope's department or 区划 if it has one."""
+    queryset = scope.owned(Matter.public_queryset().select_related("department", "matter_type"))
     found, count = backend_candidates(queryset, plan, weak=scope.weak)
     return Group(KEY, count, rank(found, plan, matter_title))
 
@@ -87,5 +85,10 @@ MATTERS = registry.register(
         words=domain_words,
         word_models=(MatterType, Term),
         index_sample=index_sample,
+        # The city's and each district's copy of a matter share its 基本编码: one entry on the
+        # search page, listing the 区划 of each copy (docs/search.md).
+        group_key=lambda matter: matter.basic_code,
+        owner=lambda matter: matter.department_id,
+        link_label="事项详情",
     )
 )

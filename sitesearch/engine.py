@@ -32,7 +32,9 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText, SearchQuery
 
-from . import analysis, registry, vocabulary
+from permissions.models import Department
+
+from . import analysis, levels, registry, vocabulary
 from .analysis import QueryPlan
 
 CANDIDATES = 300  # per kind, by the backend's own relevance, before re-ranking
@@ -170,10 +172,21 @@ class Hit:
     snippet: str = ""
     title_html: SafeString = field(default_factory=lambda: mark_safe(""))
     snippet_html: SafeString = field(default_factory=lambda: mark_safe(""))
+    links: list[tuple[str, str]] = field(default_factory=list)  # its own and its companions' (label, url)
+    copies: list[Copy] = field(default_factory=list)  # every copy of a grouped entry, this one too
 
     @property
     def kind_label(self) -> str:
         return registry.get(self.kind).label
+
+
+@dataclass
+class Copy:
+    """One copy of a grouped entry: its 区划 (“市级”, “东湖区”), its link and its companions' links."""
+
+    label: str
+    url: str
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +210,7 @@ class Ranked:
     title: str
     match: TitleMatch
     rank: int
+    copies: list[Ranked] = field(default_factory=list)  # the other copies of a grouped entry, best first
 
     def sort_key(self) -> tuple:
         return (-round(self.match.score, 6), len(self.title), self.rank, self.obj.pk)
@@ -278,15 +292,44 @@ def under(queryset, paths: list[str]):
 
 @dataclass
 class Scope:
-    """What one search covers: optionally one department's records; strong or weak terms.
+    """What one search covers: optionally one department's records, or a 区划's; strong or weak terms.
 
-    Private page sections are looked up once per search (``PageQuerySet.public()`` would ask
-    again for every kind).
+    ``region_ids`` are the departments of the visitor's 区划 (``permissions.regions``: the
+    region's department and everything below it); None is the whole city. Kinds narrow their
+    queryset with ``owned`` (a department field) or ``sections`` (the section pages their pages
+    live under), so the backend applies the filter in its query (a filter field on
+    Elasticsearch/OpenSearch), never after paging. Private page sections are looked up once per
+    search (``PageQuerySet.public()`` would ask again for every kind).
     """
 
     department: Any = None
     weak: bool = False
+    region_ids: frozenset[int] | None = None
     _private: Q | None = None
+
+    def department_ids(self) -> set[int] | None:
+        """The owner departments results may have: the department's, within the 区划; None = any."""
+        if self.department is None:
+            return None if self.region_ids is None else set(self.region_ids)
+        if self.region_ids is not None and self.department.pk not in self.region_ids:
+            return set()
+        return {self.department.pk}
+
+    def owned(self, queryset, field: str = "department"):
+        """``queryset`` narrowed to records whose ``field`` (a department) is in scope."""
+        ids = self.department_ids()
+        if ids is None:
+            return queryset
+        if len(ids) == 1:
+            return queryset.filter(**{f"{field}_id": next(iter(ids))})
+        return queryset.filter(**{f"{field}_id__in": sorted(ids)})
+
+    def sections(self, model) -> list[str] | None:
+        """Tree paths of the in-scope departments' section pages of ``model``; None = any."""
+        ids = self.department_ids()
+        if ids is None:
+            return None
+        return list(model.objects.filter(department_id__in=ids).values_list("path", flat=True)) if ids else []
 
     def public(self, queryset):
         """The live pages of ``queryset`` outside private sections."""
@@ -382,20 +425,119 @@ def make_hit(kind: str, item: Ranked, plan: QueryPlan, url: str, meta: list[str]
 
 
 def build_hits(group: Group, plan: QueryPlan, request: HttpRequest | None, start: int = 0, stop: int = 5) -> None:
-    """Give ``group`` the hits of ``ranked[start:stop]`` (the ones shown)."""
-    group.hits = registry.get(group.kind).hits(group.ranked[start:stop], plan, request)
+    """Give ``group`` the hits of ``ranked[start:stop]`` (the ones shown).
+
+    Entries of a grouped kind (``group_entries``) get their copies, each labelled with its 区划
+    and linked, and every shown record the links of its companions (a matter's 办事指南): one
+    batch of the kind's ``hits`` for the entries and their copies, one query for the 区划 and
+    one per companion kind, whatever the number of entries.
+    """
+    kind = registry.get(group.kind)
+    shown = group.ranked[start:stop]
+    records = [*shown, *(copy for item in shown for copy in item.copies)]
+    built = {hit.pk: hit for hit in kind.hits(records, plan, request)}
+    companions = registry.companions_of(kind.key)
+    extra: dict[Any, list[tuple[str, str]]] = {}
+    for other in companions:
+        for host_pk, url in other.companion.urls([r.obj.pk for r in records], request).items():
+            if url:
+                extra.setdefault(host_pk, []).append((other.companion.label, url))
+    for hit in built.values():
+        if hit.pk in extra:
+            hit.links = [(kind.link_label or "详情", hit.url), *extra[hit.pk]]
+    grouped = [item for item in shown if item.copies]
+    names = levels.levels({kind.owner(r.obj) for item in grouped for r in [item, *item.copies]}) if grouped else {}
+    hits = []
+    for item in shown:
+        hit = built.get(item.obj.pk)
+        if hit is None:  # removed since the candidates were found
+            continue
+        if item.copies:
+            hit.copies = _copies(kind, item, built, names)
+        hits.append(hit)
+    group.hits = hits
+
+
+def _copies(
+    kind: registry.SearchKind, item: Ranked, built: dict[Any, Hit], names: dict[Any, levels.Level]
+) -> list[Copy]:
+    """The copies of an entry by 区划 (the city, then each district and its towns), each linked."""
+    rows = []
+    for record in [item, *item.copies]:
+        hit = built.get(record.obj.pk)
+        if hit is not None:
+            owner = kind.owner(record.obj)
+            rows.append((names[owner], owner, hit))
+    rows.sort(key=lambda row: (row[0].order, row[2].pk))
+    labels = [level.label for level, *_ in rows]
+    twice = {owner for level, owner, *_ in rows if labels.count(level.label) > 1}
+    # Two copies in one 区划 (two bureaus keep the same basic code): name their departments too.
+    departments = dict(Department.objects.filter(pk__in=twice).values_list("pk", "short_name")) if twice else {}
+    return [
+        Copy(f"{level.label}·{departments[owner]}" if owner in departments else level.label, hit.url, hit.links[1:])
+        for level, owner, hit in rows
+    ]
+
+
+# ---- one entry per thing: copies at several levels, companions --------------------------------
+
+
+def group_entries(result: SearchResult) -> SearchResult:
+    """The search page's entries: copies grouped, companions folded into their hosts' entries.
+
+    - A kind with ``group_key`` (matters: the 基本编码) keeps the best-ranked record of each key
+      as the entry and its other records as ``copies``; its count counts entries (candidates
+      beyond the backend's first ``CANDIDATES`` count one each, as they were never grouped).
+    - A kind with a ``companion`` (guides: on their matter) drops the records whose host is among
+      the host kind's entries or copies: they are shown as a link on that entry instead.
+
+    ``search`` itself stays record by record: the relevance tests, the catalogs and the API's
+    ``?q=`` rank single records.
+    """
+    for kind in registry.kinds():
+        group = result.groups.get(kind.key)
+        if group is None or kind.group_key is None:
+            continue
+        entries: list[Ranked] = []
+        by_key: dict[Any, Ranked] = {}
+        for item in group.ranked:
+            key = kind.group_key(item.obj)
+            if key in (None, ""):
+                entries.append(item)
+            elif key in by_key:
+                by_key[key].copies.append(item)
+            else:
+                by_key[key] = item
+                entries.append(item)
+        group.count = len(entries) + max(0, group.count - len(group.ranked))
+        group.ranked = entries
+    for kind in registry.kinds():
+        group = result.groups.get(kind.key)
+        host = result.groups.get(kind.companion.host) if kind.companion is not None and group is not None else None
+        if host is None:
+            continue
+        hosts = {r.obj.pk for item in host.ranked for r in [item, *item.copies]}
+        kept = [item for item in group.ranked if kind.companion.host_key(item.obj) not in hosts]
+        group.count -= len(group.ranked) - len(kept)
+        group.ranked = kept
+    return result
 
 
 # ---- the search -------------------------------------------------------------------------------
 
 
-def search(query: str, *, kinds: Sequence[str] | None = None, department=None) -> SearchResult:
+def search(
+    query: str, *, kinds: Sequence[str] | None = None, department=None, region_ids: Iterable[int] | None = None
+) -> SearchResult:
     """Search every kind in ``kinds`` (all by default); ranked candidates per kind, hits not built yet.
 
     The strong terms first; only if they find nothing in any kind, the weak ones (see
     ``QueryPlan``). With a department, only records of that department are searched (kinds
-    without departments, such as pages, are left out). When nothing matches, ``suggestion`` is
-    the closest known word.
+    without departments, such as pages, are left out). With ``region_ids`` (the departments of
+    the visitor's 区划, ``permissions.regions.region_department_ids``) only records owned by
+    them; kinds without departments are not filtered by a 区划. When nothing matches,
+    ``suggestion`` is the closest known word. One record per result (``group_entries`` makes
+    the search page's entries).
     """
     plan = analysis.analyse_query(query)
     result = SearchResult(plan, {})
@@ -406,7 +548,7 @@ def search(query: str, *, kinds: Sequence[str] | None = None, department=None) -
         for kind in registry.kinds()
         if (kinds is None or kind.key in kinds) and (department is None or kind.by_department)
     ]
-    scope = Scope(department)
+    scope = Scope(department, region_ids=None if region_ids is None else frozenset(region_ids))
     for scope.weak in (False, True):
         result.groups = {kind.key: kind.search(plan, scope) for kind in chosen}
         if result.total:

@@ -29,6 +29,25 @@ def _nothing() -> list[Any]:
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A kind's records shown as a second link on another kind's entries (a guide on its matter's).
+
+    - ``host``: the key of the kind whose entries carry the link (``"matter"``);
+    - ``label``: the link's text (``"办事指南"``);
+    - ``host_key(record)``: the host record's primary key a record of this kind belongs to, or
+      None if it stands on its own (a “一件事” bundle has no one matter). A record whose host
+      is among the host kind's results is not listed again in its own kind;
+    - ``urls(host_pks, request)``: host primary key → URL of its public record of this kind, for
+      the host records shown (one query for a page of entries, found by the search or not).
+    """
+
+    host: str
+    label: str
+    host_key: Callable[[Any], Any]
+    urls: Callable[[Sequence[Any], HttpRequest | None], Mapping[Any, str]]
+
+
+@dataclass(frozen=True)
 class SearchKind:
     """One group of results on the search page (事项, 办事指南 …) and what keeps it current.
 
@@ -50,6 +69,18 @@ class SearchKind:
       and the models whose saves and deletes change them.
     - ``index_sample()``: a public record (with ``SearchKeywordsMixin``) that must be findable by
       its own first keyword when the index is complete (``sitesearch.demo.ensure_index``).
+    - ``group_key(record)``: records with the same key (not None or empty) are copies of one
+      thing kept at several levels (a matter's 基本编码 in the city's and each district's
+      catalog): the search page shows them as one entry, the best-ranked copy's title, then each
+      copy's 区划 linking to it; paging and counts count entries.
+    - ``owner(record)``: the primary key of the record's owner department, which names a copy's
+      区划 (“市级”, “东湖区”); needed with ``group_key``.
+    - ``link_label``: the text of an entry's own link when a companion adds another (“事项详情”).
+    - ``companion``: this kind's records are shown on another kind's entries (``Companion``).
+
+    The visitor's 区划 (``permissions.regions``) is applied by ``search`` through
+    ``scope.owned``/``scope.sections`` like a department filter; kinds with ``by_department``
+    False are not filtered by it.
     """
 
     key: str
@@ -65,6 +96,14 @@ class SearchKind:
     words: Callable[[], Iterable[str]] = _nothing
     word_models: tuple[type[Model], ...] = ()
     index_sample: Callable[[], Model | None] | None = None
+    group_key: Callable[[Any], Any] | None = None
+    owner: Callable[[Any], Any] | None = None
+    link_label: str = ""
+    companion: Companion | None = None
+
+    def __post_init__(self) -> None:
+        if self.group_key is not None and self.owner is None:
+            raise ImproperlyConfigured(f"The search kind {self.key!r} groups copies: give it an owner.")
 
 
 _kinds: dict[str, SearchKind] = {}
@@ -115,6 +154,11 @@ def word_models() -> tuple[type[Model], ...]:
 def domain_words() -> list[str]:
     """The domain words of every kind, for jieba's dictionary."""
     return [word for kind in kinds() for word in kind.words()]
+
+
+def companions_of(host: str) -> list[SearchKind]:
+    """The kinds whose records show as companion links on ``host``'s entries."""
+    return [kind for kind in kinds() if kind.companion is not None and kind.companion.host == host]
 
 
 def carriers(model: type, pks: Sequence[Any]) -> list[Any]:

@@ -1,4 +1,9 @@
-"""The public search page: /search/?q=…&kind=…&department=…&page=…"""
+"""The public search page: /search/?q=…&kind=…&department=…&page=…
+
+Within the visitor's 区划 (``permissions.regions.request_region``: the 区划 switch, or the
+sub-site's): records owned by the region's departments and those below it; pages everywhere.
+One entry per matter with its copies at several levels and its guide (``engine.group_entries``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from permissions.models import Department
+from permissions.regions import region_department_ids, region_label, request_region
 
 from . import analysis, engine
 
@@ -42,8 +48,11 @@ class SearchForm(forms.Form):
         label="部门", required=False, empty_label="全部部门", queryset=Department.objects.active()
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region_ids: set[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if region_ids is not None:  # only the departments of the visitor's 区划 can be chosen
+            field = self.fields["department"]
+            field.queryset = field.queryset.filter(pk__in=region_ids)
         self.fields["q"].widget.attrs.update({"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off", "type": "search"})
 
     def value(self, name: str):
@@ -59,7 +68,9 @@ def _url(**params) -> str:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    region = request_region(request)
+    region_ids = region_department_ids(region)
+    form = SearchForm(request.GET or None, region_ids=region_ids)
     if form.is_bound:
         form.is_valid()
     query = (form.value("q") or "").strip()
@@ -70,6 +81,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "kind": kind,
         "department": department,
+        "region": region,
+        "region_name": region_label(region),
         "popular": [(word, _url(q=word)) for word in POPULAR],
         "tips": TIPS,
         "max_length": MAX_QUERY_LENGTH,
@@ -79,7 +92,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["query"] = ""
         return render(request, "sitesearch/search.html", context)
 
-    result = engine.search(query, department=department)
+    result = engine.group_entries(engine.search(query, department=department, region_ids=region_ids))
     department_pk = department.pk if department else None
     tabs = [
         {"kind": kind_, "label": label, "count": count, "url": _url(q=query, kind=kind_, department=department_pk)}
@@ -107,6 +120,8 @@ def search(request: HttpRequest) -> HttpResponse:
         groups=shown,
         page_obj=page_obj,
         page_url=_url(q=query, kind=kind, department=department_pk),
+        # the whole city's results: the switch's "全市" (?region= empty), not on a sub-site (fixed)
+        city_url="" if getattr(request, "portal_region_fixed", False) else _url(q=query, kind=kind) + "&region=",
         suggestion_url=_url(q=result.suggestion) if result.suggestion else "",
     )
     return render(request, "sitesearch/search.html", context)

@@ -22,18 +22,18 @@ pytestmark = pytest.mark.django_db
 
 def test_results_are_grouped_by_kind_with_counts_and_links(client, city):
     html = search_page(client, "营业执照")
-    assert groups(html) == {"matter": 1, "guide": 1, "document": 1, "page": 1}
+    assert groups(html) == {"matter": 1, "document": 1, "page": 1}  # the guide is on its matter's entry
     assert [(h.kind, h.title) for h in hits(html)] == [
         ("matter", "营业执照核发"),
-        ("guide", "营业执照核发办事指南"),
         ("document", "关于营业执照办理时限的通知"),
         ("page", "营业执照专题"),
     ]
     matter = hits(html)[0]
     assert matter.href == f"{MatterCatalogPage.objects.get().url}item/{city['licence'].implementation_code}/"
     assert "<mark>营业执照</mark>核发" in matter.html
+    assert f'href="{GuidePage.objects.get(matter=city["licence"]).url}"' in matter.html
     assert client.get(matter.href).status_code == 200
-    assert 'aria-current="page">全部<span class="count">4</span>' in html
+    assert 'aria-current="page">全部<span class="count">3</span>' in html
 
 
 def test_a_kind_tab_shows_that_kind_only_and_pages_through_it(client, world):
@@ -81,7 +81,7 @@ def test_department_filter_keeps_that_departments_records_and_leaves_pages_out(c
     html = search_page(client, "核发", department=world.dept_b.pk)
     assert titles(html) == ["食品经营许可证核发"]
     html = search_page(client, "营业执照", department=world.dept_a.pk)
-    assert set(groups(html)) == {"matter", "guide", "document"}
+    assert set(groups(html)) == {"matter", "document"}
     # An unknown department is ignored like any forged filter.
     assert groups(search_page(client, "营业执照", department="999999"))["page"] == 1
 
@@ -136,6 +136,8 @@ def test_query_count_does_not_grow_with_the_results(client, world, city):
         GuidePageFactory(matter=MatterFactory(department=world.dept_a, name=f"许可测试事项{i}"))
         PlainPageFactory(title=f"许可专题{i:02d}")
     many = queries("许可")
-    assert "许可测试事项7办事指南" in titles(search_page(client, "许可", kind="guide"))
+    matter_tab = search_page(client, "许可", kind="matter")
+    for guide in GuidePage.objects.filter(title__startswith="许可测试事项"):
+        assert f'href="{guide.url}"' in matter_tab  # on their matters' entries
     assert many == few
     assert many <= 20
