@@ -41,18 +41,22 @@ def canonical_url(request: HttpRequest, page: Page | None = None) -> str:
     """The absolute address of what is shown, on the site's own host, without tracking parameters.
 
     For a page the site's root URL is used (not whatever host the request came by); a routed
-    sub-page (a matter under the catalog, the disclosure request form) keeps its routed path.
+    sub-page (a matter under the catalog, the disclosure request form) keeps its routed path. A
+    sub-site's page is its own site's address even when reached by its path prefix under the
+    city's (``/donghu/grbs/`` → ``http://donghu…/grbs/``, docs/sites.md): one address per page.
     Only a page number beyond the first survives from the query string: filters and tracking
     parameters name the same content.
     """
     path = request.path
     base = ""
     if page is not None and getattr(page, "pk", None):
-        parts = page.get_url_parts(request)
+        parts = page.get_url_parts()  # without the request: the page's own (deepest) site
         if parts is not None:
             _site_id, root_url, page_path = parts
-            if page_path and path.startswith(page_path):
-                base = root_url
+            here = page.get_url_parts(request)  # its path as the request reached it (/donghu/…)
+            here_path = here[2] if here is not None else None
+            if page_path and here_path and path.startswith(here_path):
+                base, path = root_url, page_path + path[len(here_path) :]
             elif page_path:
                 base, path = root_url, page_path
     if not base:

@@ -243,3 +243,10 @@ def test_home_pages_go_under_the_city_home_page_one_level_deep(group):
     assert not HomePage.can_create_at(root)  # one city home page
     assert not group.xishan.home.can_move_to(group.donghu.home)
     assert group.xishan.home.can_move_to(group.city_home)
+
+
+@pytest.mark.parametrize(("url", "host"), [("/donghu/", "testserver"), ("/", DONGHU_HOST)])
+def test_a_district_page_names_its_own_host_as_its_canonical_address(client, group, url, host):
+    doc = chrome(client, url, host)
+    assert doc.find("link", rel="canonical").attrs["href"] == "http://donghu.localhost/"
+    assert chrome(client, "/").find("link", rel="canonical").attrs["href"] == "http://localhost/"
