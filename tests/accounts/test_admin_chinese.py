@@ -207,3 +207,32 @@ def test_form_errors_and_moderation_messages_are_chinese(client, editor):
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("已提交审核" in m for m in messages), messages
     assert all(english(f"<p>{m}</p>", _allowed()) == [] for m in messages)
+
+
+def test_a_reviewer_sees_no_english(client, demo_city):
+    reviewer = get_user_model().objects.get(username="scjg_reviewer")
+    client.force_login(reviewer)
+    urls = [
+        reverse("wagtailadmin_home"),
+        matter_url("list"),
+        reverse("wagtailadmin_reports:aging_pages"),
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailadmin_reports:workflow_tasks"),
+    ]
+    allowed = _allowed()
+    found = {}
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        if leftovers := english(response.content.decode(), allowed):
+            found[url] = leftovers
+    assert found == {}
+
+
+def test_the_image_and_document_choosers_are_chinese(client, editor):
+    """Department editors reach images and documents through the choosers of the page editor."""
+    allowed = _allowed()
+    for name in ("wagtailimages_chooser:choose", "wagtaildocs_chooser:choose"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert english(response.json()["html"], allowed) == [], name
