@@ -121,6 +121,14 @@ def test_the_entry_shows_the_best_ranked_copys_title_and_link(client, levels, co
     assert [label for label, _ in _copies(entry.html)] == ["市级", "东湖区", "湖滨街道", "西山区"]
 
 
+def test_two_copies_in_one_region_are_told_apart_by_their_departments(client, levels, copies):
+    health = DepartmentFactory(name="示范市卫生健康委员会", short_name="市卫生健康委", parent=levels["city"])
+    MatterFactory(department=health, name="食品经营许可", basic_code=FOOD)
+    labels = [label for label, _ in _copies(hits(search_page(client, "食品经营许可"))[0].html)]
+    assert sorted(labels[:2]) == ["市级·市卫生健康委", "市级·市市场监管局"]
+    assert labels[2:] == ["东湖区", "西山区"]
+
+
 def test_matters_without_a_basic_code_or_with_other_codes_stay_separate(client, levels, copies):
     MatterFactory(department=levels["market"], name="食品经营许可延续", basic_code="000111222444")
     MatterFactory(department=levels["market"], name="食品经营许可注销", basic_code="")
