@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-
 from wagtail.models import ReferenceIndex
 
 from core.bulk import references, serializable_data
