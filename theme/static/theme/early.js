@@ -6,3 +6,13 @@
   c.add("js");
   try { if (localStorage.getItem("portal-elderly") === "1") { c.add("elderly"); } } catch (e) { /* storage off */ }
 })(document.documentElement.classList);
+/* The accessibility toolbar's remembered choices (theme/static/theme/a11y.js), before first paint too. */
+(function (root) {
+  try {
+    ["open", "cursor", "guide", "contrast"].forEach(function (name) {
+      if (localStorage.getItem("portal-a11y-" + name) === "1") { root.classList.add("a11y-" + name); }
+    });
+    var zoom = parseFloat(localStorage.getItem("portal-a11y-zoom"));
+    if (zoom > 1 && zoom <= 2) { root.style.setProperty("--a11y-zoom", String(zoom)); }
+  } catch (e) { /* storage off */ }
+})(document.documentElement);
