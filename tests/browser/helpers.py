@@ -153,10 +153,17 @@ class PageWatch:
         watch = cls(server.base_url)
         page.on("pageerror", lambda error: watch.errors.append(str(error)))
         page.on("console", watch._console)
-        page.on("requestfailed", lambda req: watch.failed.append(f"{req.url} ({req.failure})"))
+        page.on("requestfailed", watch._failed)
         page.on("request", watch._request)
         page.on("response", watch._response)
         return watch
+
+    def _failed(self, request) -> None:
+        # Chromium cancels an icon fetch it no longer needs (it picked the other <link rel="icon">,
+        # or the page moved on): not a fault of the page. A missing icon is a 404, judged in _response.
+        if "/favicon" in request.url and "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.failed.append(f"{request.url} ({request.failure})")
 
     def _console(self, message) -> None:
         # Chromium logs every failed response too; those are judged in _response.
