@@ -32,9 +32,10 @@ def test_the_jiucuo_link_names_the_site_and_the_page(client, world, portal):
     url = MatterCatalogPage.objects.get().url
     link = footer_links(client, url + "?q=营业执照")["我为政府网站找错"]
     parts = urlsplit(link)
-    assert (parts.scheme, parts.netloc) == ("https", "zfwzzc.www.gov.cn")
+    assert parts.path == "/exposure/jiucuo.html"
+    assert (parts.scheme, parts.netloc) == ("https", "zfwzgl.www.gov.cn")
     query = parse_qs(parts.query)
-    assert query["sitecode"] == ["1100000001"]
+    assert query["site_code"] == ["1100000001"]
     assert query["url"] == [f"http://testserver{url}"]  # the page, not the visitor's query
 
 

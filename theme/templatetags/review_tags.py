@@ -12,8 +12,9 @@ from theme.site_map import sitemap_url as _sitemap_url
 
 register = template.Library()
 
-# The national platform's 找错 form; ``sitecode`` names the site, ``url`` the page (optional).
-REPORT_ERROR_URL = "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew"
+# The national platform's 找错 form, as the platform's own jiucuo.js opens it (the older
+# check_web/errorInfo/jcInfoNew address is retired): ``site_code`` names the site, ``url`` the page.
+REPORT_ERROR_URL = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
 
 
 @register.simple_tag(takes_context=True)
@@ -28,7 +29,7 @@ def report_error_url(context, site_code: str) -> str:
     platform cannot tell which site is meant, so the footer then shows no link)."""
     if not site_code:
         return ""
-    params = {"sitecode": site_code}
+    params = {"site_code": site_code}
     request = context.get("request")
     if request is not None:
         params["url"] = request.build_absolute_uri(request.path)  # not the query: it may hold a lookup code
