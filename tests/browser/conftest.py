@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "wide": {"viewport": {"width": 1366, "height": 768}},  # the common office screen
+    "phone390": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
     "narrow": {"viewport": {"width": 320, "height": 720}, "is_mobile": True, "has_touch": True},
 }

@@ -186,3 +186,96 @@ class PageWatch:
             + [f"failed request: {f}" for f in self.failed]
             + [f"request outside the site (no CDN allowed): {f}" for f in self.foreign]
         )
+
+
+# Visible text laid on other visible text. Every text node's line boxes (Range.getClientRects),
+# cut to what its scrolling or clipping ancestors let show (a visually hidden label is clipped to
+# nothing); two boxes of different text nodes overlapping by more than a third of the lower one's
+# height and a few pixels across are reported. Tight leading (descenders touching the next line's
+# ascenders) stays under that.
+OVERLAPS = """() => {
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
+    if (clips.has(el)) return clips.get(el);
+    let box = clipOf(el.parentElement);
+    const style = getComputedStyle(el);
+    if (style.position === "fixed") box = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
+    if (style.overflowX !== "visible" || style.overflowY !== "visible" || style.clip !== "auto"
+        || style.clipPath !== "none" || style.contain.includes("paint")) {
+      const r = el.getBoundingClientRect();
+      box = {left: Math.max(box.left, r.left), top: Math.max(box.top, r.top),
+             right: Math.min(box.right, r.right), bottom: Math.min(box.bottom, r.bottom)};
+    }
+    clips.set(el, box);
+    return box;
+  };
+  const describe = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  const SKIP = ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "OPTION"];
+  const words = (box) => `${describe(box.el)} "${box.node.data.trim().slice(0, 20)}"`;
+  const boxes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.data.trim() || !el || SKIP.includes(el.tagName)) continue;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const clip = clipOf(el);
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      const b = {left: Math.max(r.left, clip.left), top: Math.max(r.top, clip.top),
+                 right: Math.min(r.right, clip.right), bottom: Math.min(r.bottom, clip.bottom)};
+      if (b.right - b.left > 2 && b.bottom - b.top > 2) boxes.push({...b, h: r.height, node, el});
+    }
+  }
+  boxes.sort((a, b) => a.top - b.top);
+  const found = [];
+  for (let i = 0; i < boxes.length && found.length < 8; i++) {
+    const a = boxes[i];
+    for (let j = i + 1; j < boxes.length && boxes[j].top < a.bottom; j++) {
+      const b = boxes[j];
+      if (a.node === b.node) continue;
+      const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (across > 4 && down > Math.min(a.h, b.h) / 3) {
+        found.push(`${words(a)} and ${words(b)}`);
+        break;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def overlapping_text(page: Page) -> list[str]:
+    """Pairs of visible text laid on each other (at most eight), described by element and words."""
+    return page.evaluate(OVERLAPS)
+
+
+# A field whose prompt or chosen option is cut off: the text (measured in the field's own font)
+# wider than the field's content box (a select also keeps room for its arrow).
+CLIPPED_FIELDS = """() => {
+  const context = document.createElement("canvas").getContext("2d");
+  const found = [];
+  for (const field of document.querySelectorAll("input[placeholder], select")) {
+    if (!field.checkVisibility({visibilityProperty: true}) || (field.tagName === "INPUT" && field.value)) continue;
+    const text = field.tagName === "SELECT" ? (field.selectedOptions[0] || {}).text || "" : field.placeholder;
+    const style = getComputedStyle(field);
+    context.font = style.font;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      - (field.tagName === "SELECT" && style.appearance !== "none" ? 20 : 0);
+    const needed = context.measureText(text.trim()).width;
+    if (needed > room + 1) {
+      const name = field.id ? "#" + field.id : field.name ? `[name=${field.name}]` : "";
+      const what = `${field.tagName.toLowerCase()}${name} "${text.trim().slice(0, 20)}"`;
+      found.push(`${what} needs ${Math.ceil(needed)}px, has ${Math.floor(room)}px`);
+    }
+  }
+  return found;
+}"""
+
+
+def clipped_fields(page: Page) -> list[str]:
+    """Form fields whose prompt (placeholder) or chosen option does not fit in them."""
+    return page.evaluate(CLIPPED_FIELDS)
