@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "公共基础"
 
     def ready(self) -> None:
+        from . import active_filters
         from .spreadsheets import guard_wagtail_exports
 
         guard_wagtail_exports()
+        active_filters.register()

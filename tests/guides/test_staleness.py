@@ -101,3 +101,15 @@ def test_new_guides_start_reviewed_and_drafts_are_never_stale(world):
     draft = GuidePageFactory(matter=world.matters["other"], draft=True)
     publish_change(world.matters["other"], promised_limit=2)
     assert not reviews.is_stale(draft)
+
+
+@pytest.mark.parametrize(("param", "shown"), [("true", "是"), ("false", "否")])
+def test_the_stale_filter_chip_says_yes_or_no_in_chinese(client, world, guide, param, shown):
+    """The chip of the filter in force reads 事项已变更待核对：是, never "True"."""
+    client.force_login(world.users["owner"])
+    html = client.get(LISTING, {"stale": param}).content.decode()
+    chips = html[html.index('<ul class="w-active-filters">') :]
+    chips = chips[: chips.index("</ul>")]
+    assert "事项已变更待核对" in chips
+    assert f'<b class="w-ml-1">{shown}</b>' in chips
+    assert "True" not in chips and "False" not in chips
