@@ -245,6 +245,29 @@ def test_the_header_switch_lists_the_city_its_districts_and_their_towns(client, 
     assert doc.find("button", type="submit") is not None
 
 
+def switch_form(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """The header switch's action and the hidden fields it sends along with the chosen region."""
+    form = re.search(r'<form class="region-switch"[^>]*action="([^"]*)".*?</form>', html, re.S)
+    return form.group(1), re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(0))
+
+
+def test_switching_keeps_the_search_words_and_filters_but_not_the_page_number(client, city):
+    """The switch changes where the visitor looks, not what they look for: a search for 救助,
+    switched to 西山区, is still a search for 救助 — from its first page."""
+    html = client.get("/search/", {"q": "救助", "kind": "matter", "page": "2", "region": ""}).content.decode()
+    assert switch_form(html) == ("/search/", [("q", "救助"), ("kind", "matter")])
+
+    action, kept = switch_form(client.get(city.catalog, {"q": "救助", "page": "2"}).content.decode())
+    assert (action, kept) == (city.catalog, [("q", "救助")])
+    # What the browser sends when 西山区 is chosen: the hidden fields and the select.
+    switched = client.get(action, dict(kept, region="xsq"))
+    assert shown(switched, "西山区临时救助", "东湖区低保申请") == ["西山区临时救助"]
+    assert region_notice(switched) == "当前区划：西山区 · 查看全市"
+    # 查看全市 keeps the words too.
+    notice = re.search(r'<p class="region-notice".*?</p>', switched.content.decode(), re.S).group(0)
+    assert f'href="{city.catalog}?q=%E6%95%91%E5%8A%A9&amp;region="' in notice
+
+
 def test_caches_keep_one_regions_page_apart_from_anothers(client, city, settings):
     settings.PORTAL_CACHE_SECONDS = 60
     whole = client.get(city.catalog)

@@ -6,6 +6,8 @@ department table (``permissions.regions``): no query.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.http import HttpRequest
 
@@ -21,6 +23,17 @@ def _request(context) -> HttpRequest | None:
 def _whole(label: str) -> str:
     """东湖区（全区）: the district with its streets and towns, beside the towns listed under it."""
     return f"{label}（全{label[-1]}）" if label[-1:] in ("区", "县", "市", "旗") else f"{label}（全部）"
+
+
+# What a region change does not carry over: the region itself, and the page number (page 3 of
+# the city's results is not page 3 of a district's).
+_NOT_KEPT = {"region", "page"}
+
+
+def kept_query(request: HttpRequest) -> list[tuple[str, str]]:
+    """The listing's other parameters (the search words, a filter) that switching the region keeps:
+    the visitor changes where they look, not what they look for."""
+    return [(key, value) for key, values in request.GET.lists() if key not in _NOT_KEPT for value in values][:20]
 
 
 @register.inclusion_tag("theme/includes/region_switch.html", takes_context=True)
@@ -44,6 +57,7 @@ def region_switch(context) -> dict:
     return {
         "show": True,
         "action": request.path,
+        "keep": kept_query(request),
         "city": choices[0],
         "districts": districts,
         "current": current_slug,
@@ -62,5 +76,5 @@ def region_notice(context) -> dict:
         "region": region,
         "label": region_label(region),
         "fixed": getattr(request, "portal_region_fixed", False),
-        "city_url": f"{request.path}?region=",
+        "city_url": f"{request.path}?{urlencode([*kept_query(request), ('region', '')])}",
     }
