@@ -335,14 +335,15 @@ def _site_root():
 
 
 def _ensure_index(spec: SectionSpec):
+    """The section's index page and whether it was created just now."""
     existing = spec.index_model.objects.first()
     if existing is not None:
-        return existing
+        return existing, False
     root = _site_root()
     index = spec.index_model(title=spec.index_title, slug=spec.index_slug)
     root.add_child(instance=index)
     index.save_revision().publish()
-    return index
+    return index, True
 
 
 def ensure_department_sections(department) -> SyncReport:
@@ -364,7 +365,7 @@ def ensure_department_sections(department) -> SyncReport:
     for spec in section_specs:
         section = spec.section_model.objects.filter(department=department).first()
         if section is None:
-            index = _ensure_index(spec)
+            index, index_created = _ensure_index(spec)
             slug = department.slug
             if index.get_children().filter(slug=slug).exists():
                 slug = f"{slug}-{department.pk}"
@@ -372,7 +373,8 @@ def ensure_department_sections(department) -> SyncReport:
             index.add_child(instance=section)
             section.save_revision().publish()
             report.sections_created += 1
-            report.merge(ensure_role_pages())  # the index may just have been created
+            if index_created:  # a role page may live under it (the annual reports under 政府信息公开)
+                report.merge(ensure_role_pages())
         for role, codenames in ROLE_PAGE_PERMISSIONS.items():
             group_id = role_groups.get(role)
             if group_id is None:
