@@ -78,6 +78,31 @@ def _matters(heading: str, *, width: str = "half", count: int = 6, **filters) ->
     )
 
 
+def _immediate_matters() -> dict:
+    """即办事项: the block every home page of the demo shows, the city's and each sub-site's."""
+    return _matters(
+        "即办事项 · 立等可取",
+        handling_type=_term(Vocabulary.HANDLING_TYPE, key="immediate"),
+        link_to="matter",
+    )
+
+
+def _news_and_notices(documents: int) -> list[dict]:
+    """最新公开 beside 大厅公告, half a row each, on every home page of the demo."""
+    return [
+        _block(
+            "disclosure_list",
+            heading="最新公开",
+            count=documents,
+            show_index_number=False,
+            show_date=True,
+            width="half",
+            more=_more("公开目录"),
+        ),
+        _block("hall_notices", heading="大厅公告", count=4, width="half", more=_more("服务大厅")),
+    ]
+
+
 def _themes(heading: str, vocabulary: str, width: str = "full") -> dict:
     return _block(
         "themes", heading=heading, vocabulary=vocabulary, show_counts=True, width=width, more=_more("全部事项")
@@ -222,26 +247,13 @@ def _home_body(sections: dict[str, int]) -> list[dict]:
                 link("search", "依申请公开", "在线提交申请", url="/xxgk/apply/"),
             ],
         ),
-        _matters(
-            "即办事项 · 立等可取",
-            handling_type=_term(Vocabulary.HANDLING_TYPE, key="immediate"),
-            link_to="matter",
-        ),
+        _immediate_matters(),
         _matters(
             "全程网办 · 一次不用跑",
             online_depth=_term(Vocabulary.ONLINE_DEPTH, key="depth_4"),
             link_to="matter",
         ),
-        _block(
-            "disclosure_list",
-            heading="最新公开",
-            count=8,
-            show_index_number=False,
-            show_date=True,
-            width="half",
-            more=_more("公开目录"),
-        ),
-        _block("hall_notices", heading="大厅公告", count=4, width="half", more=_more("服务大厅")),
+        *_news_and_notices(documents=8),
         _block(
             "stats",
             heading="政务服务效能",
@@ -473,21 +485,8 @@ def _sub_site_body(spec: SubSiteSpec) -> list[dict]:
             ],
         ),
         _matters(f"{spec.name}事项", department=_dept(spec.bureau), link_to="matter"),
-        _matters(
-            "即办事项 · 立等可取",
-            handling_type=_term(Vocabulary.HANDLING_TYPE, key="immediate"),
-            link_to="matter",
-        ),
-        _block(
-            "disclosure_list",
-            heading="最新公开",
-            count=6,
-            show_index_number=False,
-            show_date=True,
-            width="half",
-            more=_more("公开目录"),
-        ),
-        _block("hall_notices", heading="大厅公告", count=4, width="half", more=_more("服务大厅")),
+        _immediate_matters(),
+        *_news_and_notices(documents=6),
         _block(
             "halls",
             heading="办事大厅",

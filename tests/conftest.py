@@ -182,3 +182,16 @@ def real_database(tmp_path):
     from .concurrency import file_database
 
     yield from file_database(tmp_path)
+
+
+@pytest.fixture
+def own_private_storage(settings, tmp_path):
+    """Private files (kept uploads, previews) in this test's own folder: none is left for another
+    test's count."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }

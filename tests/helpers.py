@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import factory
 from django.urls import reverse
@@ -83,3 +84,10 @@ def many_to_many(field: str) -> factory.PostGeneration:
             getattr(obj, field).set(extracted)
 
     return factory.PostGeneration(set_related)
+
+
+def next_challenge(html: str, data: dict, *, wrong: bool = False) -> dict:
+    """Answer the challenge (验证问题) of a public form as a visitor does (``wrong``: one off)."""
+    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    return {**data, "challenge_token": token, "challenge_answer": str(a + b + (1 if wrong else 0))}

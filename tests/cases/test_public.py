@@ -18,6 +18,7 @@ from core.uploads import private_storage
 from portal.models import HomePage
 
 from ..guides.factories import GuidePageFactory
+from ..helpers import next_challenge
 from ..matters.factories import MatterFactory, term
 from .factories import ID_NUMBER, PHONE, CaseFactory, take
 
@@ -203,10 +204,7 @@ def applicant_data(**changes) -> dict:
 
 
 def with_challenge(client, url: str, data: dict) -> dict:
-    html = client.get(url).content.decode()
-    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
-    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
-    return {**data, "challenge_token": token, "challenge_answer": str(a + b)}
+    return next_challenge(client.get(url).content.decode(), data)
 
 
 def apply_url(matter) -> str:

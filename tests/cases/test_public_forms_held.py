@@ -10,27 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Case
 
+from ..helpers import next_challenge
 from .test_public import PDF, applicant_data, apply_url, case_page, png, with_challenge  # noqa: F401
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_private_storage(settings, tmp_path):
-    """Kept files and previews in this test's own private storage: none is left for another test's count."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-
-
-def next_challenge(html: str, data: dict) -> dict:
-    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
-    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
-    return {**data, "challenge_token": token, "challenge_answer": str(a + b)}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_private_storage")]
 
 
 def test_a_refused_application_keeps_answers_and_uploaded_materials(client, case_page, case_world):  # noqa: F811

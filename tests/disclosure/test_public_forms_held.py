@@ -12,32 +12,14 @@ from core.held_uploads import SESSION_KEY
 from core.uploads import private_storage
 from disclosure.models import DisclosureRequest
 
+from ..helpers import next_challenge
 from .test_request_public import application, index_url, with_challenge
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_private_storage(settings, tmp_path):
-    """Kept files and previews in this test's own private storage: none is left for another test's count."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_private_storage")]
 
 
 VALID_ADDRESS = "示范市西山区青年路1号"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def next_challenge(html: str, data: dict) -> dict:
-    """The form shown again carries a new challenge: answer it, as a visitor does."""
-    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
-    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
-    return {**data, "challenge_token": token, "challenge_answer": str(a + b)}
 
 
 def test_a_refused_application_keeps_the_answers_and_the_attachment(client, world):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from disclosure import request_flow as flow
 from disclosure.models import DisclosureIndexPage, DisclosureRequest
 from disclosure.request_models import Letter
 
+from ..helpers import next_challenge
 from ..terminals.factories import TerminalFactory
 from .factories import DisclosureRequestFactory
 
@@ -46,10 +46,7 @@ def application(world, **changes) -> dict:
 
 
 def with_challenge(client, data: dict, *, wrong: bool = False) -> dict:
-    html = client.get(index_url() + "apply/").content.decode()
-    a, b = map(int, re.search(r"验证问题：(\d+) 加 (\d+) 等于几", html).groups())
-    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
-    return {**data, "challenge_token": token, "challenge_answer": str(a + b + (1 if wrong else 0))}
+    return next_challenge(client.get(index_url() + "apply/").content.decode(), data, wrong=wrong)
 
 
 def test_visitor_applies_and_gets_a_tracking_code_once(client, world):
