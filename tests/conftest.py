@@ -11,6 +11,7 @@ import pytest
 
 from .matters.factories import MatterFactory
 from .permissions.factories import DepartmentFactory, UserFactory
+from .snapshots import Snapshot
 
 
 @dataclass
@@ -128,8 +129,7 @@ def _second_factor_in_force_login(monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", verified_force_login)
 
 
-@pytest.fixture
-def org(db) -> World:
+def build_org() -> World:
     """Department A and B (both city level) and a user per role, nothing else.
 
     Roles: owner/reviewer of A, owner of B, the disclosure office editor, the system
@@ -148,8 +148,7 @@ def org(db) -> World:
     return World(dept_a, dept_b, users=users)
 
 
-@pytest.fixture
-def world(org) -> World:
+def build_world(org: World) -> World:
     """``org`` with a live and a draft matter in each department."""
     org.matters = {
         "own": MatterFactory(department=org.dept_a, name="甲局在用事项"),
@@ -158,6 +157,39 @@ def world(org) -> World:
         "other_draft": MatterFactory(department=org.dept_b, name="乙局草稿事项", draft=True),
     }
     return org
+
+
+@pytest.fixture(scope="session")
+def _org_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    snapshot = Snapshot(build_org)
+    with django_db_blocker.unblock():
+        snapshot.take()
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def _world_snapshot(_org_snapshot, django_db_blocker) -> Snapshot:
+    snapshot = Snapshot(build_world, on_top_of=_org_snapshot)
+    with django_db_blocker.unblock():
+        snapshot.take()
+    return snapshot
+
+
+@pytest.fixture
+def org(db, _org_snapshot) -> World:
+    """``build_org()``'s departments and users (laid down from a snapshot: tests/snapshots.py)."""
+    return _org_snapshot.lay_down() if _org_snapshot.usable() else build_org()
+
+
+@pytest.fixture
+def world(org, _world_snapshot) -> World:
+    """``build_world()``: ``org`` with a live and a draft matter in each department."""
+    if _world_snapshot.usable():
+        # The same object as ``org`` (as the build makes it), holding the snapshot's copies, which
+        # refer to each other (a matter's department is ``world.dept_a`` itself).
+        vars(org).update(vars(_world_snapshot.lay_down()))
+        return org
+    return build_world(org)
 
 
 @pytest.fixture(scope="module")
