@@ -50,12 +50,17 @@ def _factories(base=factory.base.BaseFactory):
         yield from _factories(subclass)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_sequences():
-    """Each test numbers its records from 0 (``测试事项0``, ``dept0`` ...), as if it ran first."""
+def reset_sequences() -> None:
+    """Number records from 0 again (``测试事项0``, ``dept0`` ...)."""
     for factory_class in set(_factories()):
         if factory_class._meta.counter_reference is factory_class._meta:
             factory_class.reset_sequence()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sequences():
+    """Each test numbers its records from 0, as if it ran first."""
+    reset_sequences()
 
 
 @pytest.fixture(autouse=True)
@@ -185,8 +190,7 @@ def org(db, _org_snapshot) -> World:
 def world(org, _world_snapshot) -> World:
     """``build_world()``: ``org`` with a live and a draft matter in each department."""
     if _world_snapshot.usable():
-        # The same object as ``org`` (as the build makes it), holding the snapshot's copies, which
-        # refer to each other (a matter's department is ``world.dept_a`` itself).
+        # The same object as ``org`` (as the build makes it), holding the snapshot's copies.
         vars(org).update(vars(_world_snapshot.lay_down()))
         return org
     return build_world(org)
