@@ -53,7 +53,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 STATIC_NAME = "matters-page-1.json"
-STATIC_PATH = f"/bench-static/{STATIC_NAME}"
+STATIC_PATH = f"/static/bench/{STATIC_NAME}"  # bench/urls.py; STATIC_URL is /static/
 WAGTAIL = "wagtail api v2 (20 guides)"
 UNCACHED = "matters page (uncached)"
 PAGE_SIZE = 50

@@ -34,5 +34,5 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 API_THROTTLE_ANON = os.environ["API_THROTTLE_ANON"]
 API_THROTTLE_KEY = os.environ["API_THROTTLE_KEY"]
 
-# The pre-generated files served at /bench-static/ (see bench.urls).
+# The pre-generated files served at /static/bench/ (see bench.urls).
 BENCH_STATIC_DIR = os.environ.get("BENCH_STATIC_DIR", str(VAR_DIR / "bench-static"))  # noqa: F405

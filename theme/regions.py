@@ -21,7 +21,9 @@ the ETag (a hash of the page, which names the region in the header) differs by r
 Cost: no query. Reading a region is one look-up of the cached department table
 (``permissions.regions``); a request naming no region does not even do that; the site's
 settings (for a sub-site's region) are the ones the header reads anyway, cached on the request.
-The admin, the API, static and media files are left alone (``portal_region`` None).
+The admin, the API, static, media and document files and the site-root files (robots.txt,
+favicon.ico, sitemap.xml) are left alone (``portal_region`` None): they would otherwise pay two
+queries (the site and its settings) for nothing.
 """
 
 from __future__ import annotations
@@ -46,10 +48,13 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 WHOLE_CITY = ("", "全市")
 
 
+# What no portal page is: the admin, the API, files (static, media, Wagtail's document downloads)
+# and the site-root files. They list nothing by region, so they pay for no site look-up either.
+_NOT_PAGES = ("/admin/", "/api/", "/django-admin/", "/documents/", "/robots.txt", "/favicon.ico", "/sitemap.xml")
+
+
 def _skipped_paths() -> tuple[str, ...]:
-    return tuple(
-        p for p in ("/admin/", "/api/", "/django-admin/", settings.STATIC_URL, settings.MEDIA_URL) if p and p != "/"
-    )
+    return tuple(p for p in (*_NOT_PAGES, settings.STATIC_URL, settings.MEDIA_URL) if p and p != "/")
 
 
 def visitor_choice(request: HttpRequest) -> tuple[Department | None, str | None]:

@@ -307,3 +307,11 @@ def test_queries_do_not_grow_with_the_departments_of_the_region(client, city):
     after = {url: _queries(client, url, region="dhq") for url in urls}
     assert after == before
     assert "东湖区第7项" in text(client.get(city.catalog, {"region": "dhq"}))
+
+
+def test_files_that_are_no_portal_page_look_up_no_site_or_region(client, city, django_assert_num_queries):
+    """The site's icon (like robots.txt, sitemap.xml and document downloads) lists nothing by
+    region: no site and settings queries for it, whatever the cookie says (they were two)."""
+    client.cookies[COOKIE] = "dhq"
+    with django_assert_num_queries(0):
+        assert client.get("/favicon.ico").status_code == 200
