@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import factory
 import pytest
+from django.urls import get_resolver
 
 from .matters.factories import MatterFactory
 from .permissions.factories import DepartmentFactory, UserFactory
@@ -162,6 +163,18 @@ def build_world(org: World) -> World:
         "other_draft": MatterFactory(department=org.dept_b, name="乙局草稿事项", draft=True),
     }
     return org
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _admin_viewsets_registered() -> None:
+    """Load the URLconf before any test, as a server does before its first request.
+
+    Wagtail registers each admin viewset's model with its reference index when the admin's URLs
+    first load (``ModelViewSet.on_register``): before that a saved ``Membership`` gets no
+    reference rows, after it it does. Without this, what a test (or the fixture snapshot taken
+    once per process) writes would depend on whether an earlier test happened to resolve a URL.
+    """
+    get_resolver().url_patterns  # noqa: B018 (loading is the point)
 
 
 @pytest.fixture(scope="session")
