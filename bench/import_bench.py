@@ -1,10 +1,18 @@
 """Benchmark of the Excel import: 10,000 matters with 3 materials each, imported by the command.
 
 Builds a throwaway SQLite database (or uses DATABASE_URL if given) with the demo departments,
-writes a workbook of N new matters spread over the city departments, then runs
-``manage.py import_matters`` on it in a child process twice: once creating everything, once
-again with the same file (all rows unchanged). Prints wall time, peak memory (max RSS of the
-child) and the rows written; then exports the catalog with ``export_matters`` the same way.
+writes two workbooks of N new matters spread over the city departments, then runs
+``manage.py import_matters`` on the first in a child process twice: once creating everything,
+once again with the same file (all rows unchanged), and exports the catalog with
+``export_matters``; all three with the embedded default's immediate tasks (the search index is
+brought up to date before the command returns). Then the second workbook is imported as the
+production profile runs it (``TASKS_BACKEND=database``: the index tasks queued) and
+``db_worker --batch`` works off the queue. Prints wall time, CPU time, peak memory (max RSS of
+the child) and the last line of output of each.
+
+Machines differ: the bench first measures a reference on the same machine in the same run
+(openpyxl reading every cell of the workbook in read-only mode, as the import did when issue
+17 was filed) and prints each CPU time as a multiple of it.
 
 It prints figures; it asserts nothing.
 
@@ -64,9 +72,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from openpyxl import Workbook
 
-    from matters.resources import MaterialResource, MatterResource
     from permissions import demo_data
     from permissions.models import Department
 
@@ -84,6 +90,38 @@ def main() -> None:
     connection.close()
 
     t = time.perf_counter()
+    path, second = tmp / "bench.xlsx", tmp / "bench-second.xlsx"
+    write_workbook(path, departments, args.matters, args.materials, first=0)
+    write_workbook(second, departments, args.matters, args.materials, first=args.matters)
+    size = path.stat().st_size / 1e6
+    print(f"生成工作簿（两本）                {time.perf_counter() - t:7.2f} s  ({size:.1f} MB each)")
+
+    reference = read_with_openpyxl(path)
+    print(f"参考：openpyxl只读读取本工作簿 CPU {reference:7.2f} s（各行“×参考”为CPU与它之比，可跨机器比较）")
+
+    queued = dict(env, TASKS_BACKEND="database")  # the production profile: the index by the worker
+    for label, command, target, child_env in (
+        ("import_matters（全部新增并发布）  ", "import_matters", path, env),
+        ("import_matters（再次导入，无变化） ", "import_matters", path, env),
+        ("export_matters                    ", "export_matters", tmp / "export.xlsx", env),
+        ("import_matters（另一批新增，任务队列）", "import_matters", second, queued),
+    ):
+        seconds, cpu, peak, last = run(child_env, command, str(target), "--verbosity", "0")
+        print(f"{label}{figures(seconds, cpu, peak, reference)}  {last}")
+    seconds, cpu, peak, _last = run(queued, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
+    print(f"db_worker 处理排队的索引任务        {figures(seconds, cpu, peak, reference)}")
+
+
+def figures(seconds: float, cpu: float, peak: float, reference: float) -> str:
+    return f"{seconds:7.2f} s  CPU {cpu:7.2f} s（×参考 {cpu / reference:4.1f}）  峰值内存 {peak:7.0f} MB"
+
+
+def write_workbook(path: Path, departments: list, count: int, materials_each: int, first: int) -> None:
+    """A workbook of ``count`` new matters numbered from ``first``, each with its materials."""
+    from openpyxl import Workbook
+
+    from matters.resources import MaterialResource, MatterResource
+
     matter_headers = [f.column_name for f in MatterResource().fields.values()]
     material_headers = [f.column_name for f in MaterialResource().fields.values()]
     book = Workbook(write_only=True)
@@ -91,7 +129,7 @@ def main() -> None:
     materials = book.create_sheet("申请材料")
     matters.append(matter_headers)
     materials.append(material_headers)
-    for n in range(args.matters):
+    for n in range(first, first + count):
         dept = departments[n % len(departments)]
         code = f"{dept.credit_code}01{n:06d}"
         row = {
@@ -126,20 +164,27 @@ def main() -> None:
             "事项状态": "在用",
         }
         matters.append([row.get(h, "") for h in matter_headers])
-        for m in range(args.materials):
-            first = code if m == 0 else ""  # blank repeats the code above, as merged cells export
-            materials.append([first, f"材料{m + 1}", "原件", "纸质", 1, "必要", "", "申请人自备", "", "否", "如实填写"])
-    path = tmp / "bench.xlsx"
+        for m in range(materials_each):
+            code_cell = code if m == 0 else ""  # blank repeats the code above, as merged cells export
+            materials.append(
+                [code_cell, f"材料{m + 1}", "原件", "纸质", 1, "必要", "", "申请人自备", "", "否", "如实填写"]
+            )
     book.save(path)
-    print(f"生成工作簿                        {time.perf_counter() - t:7.2f} s  ({path.stat().st_size / 1e6:.1f} MB)")
 
-    for label, command, target in (
-        ("import_matters（全部新增并发布）  ", "import_matters", path),
-        ("import_matters（再次导入，无变化） ", "import_matters", path),
-        ("export_matters                    ", "export_matters", tmp / "export.xlsx"),
-    ):
-        seconds, cpu, peak, last = run(env, command, str(target), "--verbosity", "0")
-        print(f"{label}{seconds:7.2f} s  CPU {cpu:7.2f} s  峰值内存 {peak:7.0f} MB  {last}")
+
+def read_with_openpyxl(path: Path) -> float:
+    """CPU seconds openpyxl takes to read every cell of the workbook (read-only mode): a
+    reference measured on the same machine in the same run, so figures of different machines
+    and sessions compare (the import read its workbook this way when issue 17 was filed)."""
+    from openpyxl import load_workbook
+
+    start = time.process_time()
+    book = load_workbook(path, read_only=True)
+    cells = sum(len(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+    book.close()
+    if not cells:
+        raise SystemExit("参考读取未读到任何单元格")
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

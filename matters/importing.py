@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import tablib
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +38,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
-from core.bulk import insert_rows, references, serializable_data
+from core.bulk import FieldCleaner, insert_rows, new_instance, references, serializable_data
 from core.progress import no_progress
 from core.signals import records_changed
 from core.workbooks import import_limits, inspect_workbook, read_sheets
@@ -644,6 +644,8 @@ class Planner:
         # sheet title -> {column: field}
         self.child_columns = {s.title: {f.column_name: f for f in s.resource().fields.values()} for s in CHILD_SHEETS}
         self.catalog = Catalog()
+        self.cleaner = FieldCleaner()  # fields' verdicts on the values the workbook repeats
+        self.cells: dict[tuple, tuple[bool, object]] = {}  # the same for its cells
         self.departments = {d.credit_code: d for d in self.catalog.departments.values()}
         self.policy = policy_for(Matter)
         if user is None:
@@ -658,6 +660,24 @@ class Planner:
 
     def _may_publish(self, department: Department) -> bool:
         return self.publish_ids is None or department.pk in self.publish_ids
+
+    def _clean(self, fld, cells: dict):
+        """``fld.clean(cells)``, each column's reading of a cell value remembered: a workbook
+        repeats its types, yes/no answers and vocabulary terms on every row, and no widget
+        looks at the rest of the row. A list read from a cell is handed out as a copy."""
+        raw = cells.get(fld.column_name)  # a short row's missing cells are empty
+        key = (fld.column_name, type(raw), raw)
+        verdict = self.cells.get(key)
+        if verdict is None:
+            try:
+                verdict = (True, fld.clean({fld.column_name: raw}))
+            except (CellError, ValueError) as exc:
+                verdict = (False, exc)
+            self.cells[key] = verdict
+        ok, value = verdict
+        if not ok:
+            raise value
+        return list(value) if type(value) is list else value
 
     def _check_headers(self, sheet: Sheet, required: Iterable[str], known: Iterable[str]) -> bool:
         known = set(known)
@@ -739,7 +759,7 @@ class Planner:
                 if column == CODE or column not in sheet.headers:
                     continue
                 try:
-                    values[fld.attribute] = fld.clean(cells)
+                    values[fld.attribute] = self._clean(fld, cells)
                 except (CellError, ValueError) as exc:
                     self.plan.problems.append(Problem(sheet.name, number, column, plain(cells.get(column)), str(exc)))
             result[code].append((number, values))
@@ -757,7 +777,7 @@ class Planner:
             if column not in sheet.headers:
                 continue
             try:
-                row.values[fld.attribute] = fld.clean(cells)
+                row.values[fld.attribute] = self._clean(fld, cells)
             except (CellError, ValueError) as exc:
                 error(column, str(exc))
         if not code:
@@ -805,7 +825,9 @@ class Planner:
             row.outcome = "publish" if self._may_publish(department) else "submit"
         row.children = {relation: [values for _, values in rows] for relation, rows in children.items()}
         row.changed = [c for c, f in self.by_column.items() if f.attribute in row.values]
-        row.obj = self._build(Matter(department=department, implementation_code=row.code, live=False), row)
+        row.obj = self._build(
+            new_instance(Matter, department=department, implementation_code=row.code, live=False), row
+        )
         self._validate(row, error)
 
     def _plan_existing(self, row: RowPlan, matter: Matter, content: dict, children, error) -> None:
@@ -904,7 +926,8 @@ class Planner:
         if wanted("legal_bases"):
             old = {(b.law_name, b.article): b for b in obj.legal_bases.all()}
             obj.legal_bases = [
-                LegalBasis(
+                new_instance(
+                    LegalBasis,
                     law_name=b.law_name,
                     document_number=b.document_number,
                     article=b.article,
@@ -923,7 +946,8 @@ class Planner:
                 previous = old_by_name.get(name)
                 basis = bases[i] if i < len(bases) else (bases[-1] if bases else "")
                 fees.append(
-                    Fee(
+                    new_instance(
+                        Fee,
                         name=name,
                         standard=cell.standard,
                         basis=basis[:300],
@@ -941,7 +965,8 @@ class Planner:
                 previous = by_name.get(cell.name)
                 hours = values["hours"] if "hours" in values else getattr(previous, "hours", "")
                 places.append(
-                    HandlingPlace(
+                    new_instance(
+                        HandlingPlace,
                         name=cell.name,
                         address=cell.address or getattr(previous, "address", ""),
                         phone=cell.phone or getattr(previous, "phone", ""),
@@ -969,7 +994,9 @@ class Planner:
         new = []
         for data in rows:
             previous = old[data.get(sheet.key, "")].pop(0) if old.get(data.get(sheet.key, "")) else None
-            child = sheet.model(**{name: getattr(previous, name) for name in kept if previous is not None})
+            child = new_instance(
+                sheet.model, **{name: getattr(previous, name) for name in kept if previous is not None}
+            )
             for attribute, value in data.items():
                 if attribute == "copies":
                     self._apply_copies(child, value)
@@ -999,7 +1026,7 @@ class Planner:
             # Foreign keys were resolved from the database already; re-checking each one
             # would cost a query per key per row.
             related = [f.name for f in Matter._meta.concrete_fields if f.is_relation]
-            obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+            self.cleaner.full_clean(obj, exclude=related, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 column = labels.get(name) or (obj._meta.get_field(name).verbose_name if name != "__all__" else "")
@@ -1010,7 +1037,7 @@ class Planner:
         for column, kind, not_validated, items in kinds:
             for item in items:
                 try:
-                    item.full_clean(exclude=list(not_validated))
+                    self.cleaner.full_clean(item, exclude=not_validated)
                 except ValidationError as exc:
                     for name, messages in exc.message_dict.items():
                         label = item._meta.get_field(name).verbose_name if name != "__all__" else kind
@@ -1233,13 +1260,20 @@ def _index_references(matters: list[Matter]) -> None:
                 "to_object_id": to_object_id,
                 "model_path": model_path,
                 "content_path": content_path,
-                "content_path_hash": ReferenceIndex._get_content_path_hash(content_path),
+                "content_path_hash": _content_path_hash(content_path),
             }
             for matter in matters
             for to_content_type_id, to_object_id, model_path, content_path in references(matter)
         ),
         ignore_conflicts=True,
     )
+
+
+@lru_cache(maxsize=4096)
+def _content_path_hash(content_path: str):
+    """Wagtail's hash of a reference's content path (a UUID5): new matters' paths are field
+    names (``department``, ``handling_type``), the same for every matter."""
+    return ReferenceIndex._get_content_path_hash(content_path)
 
 
 def _import_data(batch: ImportBatch, row: RowPlan) -> dict:

@@ -1,15 +1,17 @@
 """core.bulk: the revision content and reference-index rows of a bulk import are the ones
-modelcluster and Wagtail make for the same object."""
+modelcluster and Wagtail make for the same object; objects built and validated in bulk are the
+ones the constructor and ``full_clean`` make and find."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import ReferenceIndex
 
-from core.bulk import references, serializable_data
-from matters.models import Fee, HandlingPlace, Matter
+from core.bulk import FieldCleaner, new_instance, references, serializable_data
+from matters.models import Fee, HandlingPlace, Material, Matter
 from tests.cms.factories import DocumentFactory
 from tests.matters.factories import MatterFactory
 
@@ -64,3 +66,51 @@ def test_reference_rows_are_the_ones_wagtail_extracts_including_the_childrens():
     paths = {content_path for _, _, _, content_path in found}
     assert {"department", "result_sample", f"materials.{materials[0].pk}.blank_form"} <= paths
     assert str(sample.pk) in {object_id for _, object_id, _, _ in found}
+
+
+def _fields(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def test_new_instance_is_the_constructors_object_with_keys_children_and_fresh_state():
+    source = MatterFactory()
+    kwargs = {"department": source.department, "implementation_code": "X1", "name": "新事项", "live": False}
+    built, made = new_instance(Matter, **kwargs), Matter(**kwargs)
+    assert _fields(built) == _fields(made)
+    assert built.department is source.department  # set through the key's descriptor, cached
+    assert built._state.adding and built._state.db == made._state.db
+    assert built._state is not new_instance(Matter, **kwargs)._state
+
+    built.materials = [new_instance(Material, name="申请表", material_type="original")]
+    assert [m.name for m in built.materials.all()] == ["申请表"]
+    other = new_instance(Matter, department=source.department)
+    assert list(other.materials.all()) == []  # children are not shared between objects
+    assert _fields(new_instance(Fee, name="工本费")) == _fields(Fee(name="工本费"))
+
+
+def test_field_cleaner_finds_what_full_clean_finds_and_remembers_verdicts():
+    source = MatterFactory()
+    cleaner = FieldCleaner()
+    related = [f.name for f in Matter._meta.concrete_fields if f.is_relation]
+
+    def errors(obj, use_cleaner: bool) -> dict:
+        try:
+            if use_cleaner:
+                cleaner.full_clean(obj, exclude=related, validate_unique=False, validate_constraints=False)
+            else:
+                obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            return exc.message_dict
+        return {}
+
+    for _ in range(2):  # the second round is answered from what the first remembered
+        bad = Matter(department=source.department, implementation_code="X2", name="", live=False)
+        bad.name, bad.visits, bad.promised_limit = "名" * 300, 7, "5"
+        twin = Matter(**{f.attname: getattr(bad, f.attname) for f in Matter._meta.concrete_fields})
+        found = errors(bad, use_cleaner=True)
+        assert found == errors(twin, use_cleaner=False)
+        assert {"name", "visits"} <= set(found)
+        assert bad.promised_limit == twin.promised_limit == 5  # the cleaned value is set, as Django sets it
+
+    good = Matter(**{f.attname: getattr(source, f.attname) for f in Matter._meta.concrete_fields})
+    assert errors(good, use_cleaner=True) == errors(source, use_cleaner=False) == {}
