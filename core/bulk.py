@@ -13,6 +13,7 @@ are not returned, so it is for rows whose ids the caller does not need.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from functools import cache
 
@@ -65,17 +66,29 @@ def insert_rows(model, rows: Iterable[Mapping[str, object]], *, ignore_conflicts
         ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or "",
     ).rstrip()
     stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
-    prepared = [(f.attname, f, defaults[f.attname], _unchanged_types(f), f.attname in stamped) for f in fields]
+    prepared = [
+        (f.attname, f, defaults[f.attname], _unchanged_types(f), f.attname in stamped, _remembered_types(f), {})
+        for f in fields
+    ]
     count = 0
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
             values = []
-            for name, f, default, plain, stamp in prepared:
+            for name, f, default, plain, stamp, repeated, seen in prepared:
                 value = row.get(name, _MISSING)
                 if value is _MISSING or (stamp and value is None):
                     value = default()
-                values.append(value if type(value) in plain else f.get_db_prep_save(value, connection))
+                kind = type(value)
+                if kind in plain:
+                    values.append(value)
+                elif kind in repeated:  # the same time stamp on every row of a batch: prepared once
+                    try:
+                        values.append(seen[value])
+                    except KeyError:
+                        values.append(seen.setdefault(value, f.get_db_prep_save(value, connection)))
+                else:
+                    values.append(f.get_db_prep_save(value, connection))
             batch.append(tuple(values))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -121,6 +134,17 @@ def _unchanged_types(field) -> frozenset[type]:
         return frozenset({int, type(None)})
     if kind is models.BooleanField:
         return frozenset({bool, type(None)})
+    return frozenset()
+
+
+def _remembered_types(field) -> frozenset[type]:
+    """The value types whose prepared form ``insert_rows`` keeps per value: dates and times of
+    Django's own date and time fields (equal values, even in other time zones, are the same
+    instant and prepare alike)."""
+    if type(field) is models.DateTimeField:
+        return frozenset({datetime.datetime})
+    if type(field) is models.DateField:
+        return frozenset({datetime.date})
     return frozenset()
 
 
@@ -283,17 +307,27 @@ def serializable_data(obj) -> dict:
     choices of other types, fields that change a value on save) still goes through modelcluster.
     """
     data = _fields_data(obj)
-    for rel in get_all_child_relations(obj):
-        name = rel.get_accessor_name()
+    children_plan, m2m_names = _cluster_plan(type(obj))
+    for name, own_method in children_plan:
         children = getattr(obj, name).all()
-        if hasattr(rel.related_model, "serializable_data"):
+        if own_method:
             data[name] = [child.serializable_data() for child in children]
         else:
             data[name] = [_fields_data(child) for child in children]
-    for fld in get_all_child_m2m_relations(obj):
-        if fld.serialize:
-            data[fld.name] = [child.pk for child in getattr(obj, fld.name).all()]
+    for name in m2m_names:
+        data[name] = [child.pk for child in getattr(obj, name).all()]
     return data
+
+
+@cache
+def _cluster_plan(model) -> tuple[tuple, tuple]:
+    """The model's child relations (accessor name, whether the child serialises itself) and its
+    serialised ParentalManyToMany fields, as modelcluster finds them on each call."""
+    children = tuple(
+        (rel.get_accessor_name(), hasattr(rel.related_model, "serializable_data"))
+        for rel in get_all_child_relations(model)
+    )
+    return children, tuple(fld.name for fld in get_all_child_m2m_relations(model) if fld.serialize)
 
 
 def _fields_data(obj) -> dict:
