@@ -10,9 +10,11 @@ production profile runs it (``TASKS_BACKEND=database``: the index tasks queued) 
 ``db_worker --batch`` works off the queue. Prints wall time, CPU time, peak memory (max RSS of
 the child) and the last line of output of each.
 
-Machines differ: the bench first measures a reference on the same machine in the same run
-(openpyxl reading every cell of the workbook in read-only mode, as the import did when issue
-17 was filed) and prints each CPU time as a multiple of it.
+Machines differ, and a shared virtual machine's speed drifts by a quarter within minutes: each
+step's CPU time is also printed as a multiple of a reference measured on the same machine right
+before and after it (openpyxl reading every cell of a 2,000-matter workbook of the same rows in
+read-only mode, scaled to the bench's size: what reading alone cost the import when issue 17 was
+filed).
 
 It prints figures; it asserts nothing.
 
@@ -31,6 +33,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKER = ("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")  # works off the queue, then exits
+PROBE_MATTERS = 2000  # the reference's workbook: a fifth of the default, read before and after each step
 sys.path.insert(0, str(ROOT))
 
 
@@ -90,30 +94,41 @@ def main() -> None:
     connection.close()
 
     t = time.perf_counter()
-    path, second = tmp / "bench.xlsx", tmp / "bench-second.xlsx"
+    path, second, probe = tmp / "bench.xlsx", tmp / "bench-second.xlsx", tmp / "probe.xlsx"
     write_workbook(path, departments, args.matters, args.materials, first=0)
     write_workbook(second, departments, args.matters, args.materials, first=args.matters)
+    write_workbook(probe, departments, PROBE_MATTERS, args.materials, first=0)
     size = path.stat().st_size / 1e6
-    print(f"生成工作簿（两本）                {time.perf_counter() - t:7.2f} s  ({size:.1f} MB each)")
-
-    reference = read_with_openpyxl(path)
-    print(f"参考：openpyxl只读读取本工作簿 CPU {reference:7.2f} s（各行“×参考”为CPU与它之比，可跨机器比较）")
+    print(f"生成工作簿                        {time.perf_counter() - t:7.2f} s  ({size:.1f} MB ×2 及探针)")
+    scale = args.matters / PROBE_MATTERS
+    print(
+        f"参考：openpyxl只读读取{args.matters}个事项的工作簿所需CPU，由读取{PROBE_MATTERS}项的探针在每步前后"
+        f"各测一次、取均值×{scale:g}得出；“×参考”为该步CPU与它之比，可跨机器、跨时段比较"
+    )
 
     queued = dict(env, TASKS_BACKEND="database")  # the production profile: the index by the worker
-    for label, command, target, child_env in (
-        ("import_matters（全部新增并发布）  ", "import_matters", path, env),
-        ("import_matters（再次导入，无变化） ", "import_matters", path, env),
-        ("export_matters                    ", "export_matters", tmp / "export.xlsx", env),
-        ("import_matters（另一批新增，任务队列）", "import_matters", second, queued),
+    before = read_with_openpyxl(probe)
+    for label, args_, child_env in (
+        ("import_matters（全部新增并发布）  ", ("import_matters", str(path), "--verbosity", "0"), env),
+        ("import_matters（再次导入，无变化） ", ("import_matters", str(path), "--verbosity", "0"), env),
+        ("export_matters                    ", ("export_matters", str(tmp / "export.xlsx"), "--verbosity", "0"), env),
+        ("import_matters（另一批新增，任务队列）", ("import_matters", str(second), "--verbosity", "0"), queued),
+        (
+            "db_worker 处理排队的索引任务        ",
+            ("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*"),
+            queued,
+        ),
     ):
-        seconds, cpu, peak, last = run(child_env, command, str(target), "--verbosity", "0")
-        print(f"{label}{figures(seconds, cpu, peak, reference)}  {last}")
-    seconds, cpu, peak, _last = run(queued, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
-    print(f"db_worker 处理排队的索引任务        {figures(seconds, cpu, peak, reference)}")
+        seconds, cpu, peak, last = run(child_env, *args_)
+        after = read_with_openpyxl(probe)
+        reference = scale * (before + after) / 2
+        before = after
+        print(f"{label}{figures(seconds, cpu, peak, reference)}  {'' if args_ is WORKER else last}".rstrip())
 
 
 def figures(seconds: float, cpu: float, peak: float, reference: float) -> str:
-    return f"{seconds:7.2f} s  CPU {cpu:7.2f} s（×参考 {cpu / reference:4.1f}）  峰值内存 {peak:7.0f} MB"
+    ratio = cpu / reference
+    return f"{seconds:7.2f} s  CPU {cpu:7.2f} s（参考 {reference:5.1f} s，×{ratio:4.2f}）  峰值内存 {peak:7.0f} MB"
 
 
 def write_workbook(path: Path, departments: list, count: int, materials_each: int, first: int) -> None:
