@@ -158,11 +158,14 @@ def new_instance(model, **values):
     60,000 objects and spent a fifth of its planning there). ``values`` are set as attributes,
     so keys, related objects and modelcluster's child lists go through their descriptors as
     the constructor's keywords do. Models with ``pre_init``/``post_init`` receivers take the
-    constructor."""
+    constructor; an unexpected keyword is a ``TypeError``, as there."""
     blank = _blank(model)
     if blank is None or pre_init.has_listeners(model) or post_init.has_listeners(model):
         return model(**values)
-    defaults, fresh = blank
+    defaults, fresh, accepted = blank
+    unexpected = values.keys() - accepted
+    if unexpected:
+        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {', '.join(sorted(unexpected))}")
     obj = model.__new__(model)
     state = obj.__dict__
     state.update(defaults)
@@ -175,19 +178,26 @@ def new_instance(model, **values):
 
 
 @cache
-def _blank(model) -> tuple[dict, tuple] | None:
-    """A new instance's field values that can be shared (constants) and the fields whose
-    default is made anew each time (callables, database defaults); ``None`` for a model with
-    fields the constructor treats otherwise."""
+def _blank(model) -> tuple[dict, tuple, frozenset] | None:
+    """A new instance's field values that can be shared (constants), the fields whose default is
+    made anew each time (callables, database defaults) and the keywords the constructor accepts
+    (fields by name and attname, properties, modelcluster's child relations); ``None`` for a
+    model with fields the constructor treats otherwise."""
     defaults, fresh = {}, []
+    accepted = set(model._meta._property_names)
     for f in model._meta.concrete_fields:
         if f.generated:
             return None
+        accepted.update((f.name, f.attname))
         if f.has_db_default() or (f.has_default() and callable(f.default)):
             fresh.append(f)
         else:
             defaults[f.attname] = f.get_default()
-    return defaults, tuple(fresh)
+    if issubclass(model, ClusterableModel):
+        children, _serialised_m2m = _cluster_plan(model)
+        accepted.update(name for name, _ in children)
+        accepted.update(fld.name for fld in get_all_child_m2m_relations(model))
+    return defaults, tuple(fresh), frozenset(accepted)
 
 
 # ---- validating many objects whose fields repeat the same values ---------------------------

@@ -86,6 +86,8 @@ def test_new_instance_is_the_constructors_object_with_keys_children_and_fresh_st
     other = new_instance(Matter, department=source.department)
     assert list(other.materials.all()) == []  # children are not shared between objects
     assert _fields(new_instance(Fee, name="工本费")) == _fields(Fee(name="工本费"))
+    with pytest.raises(TypeError, match="nmae"):  # a misspelt keyword fails as the constructor's does
+        new_instance(Fee, nmae="工本费")
 
 
 def test_field_cleaner_finds_what_full_clean_finds_and_remembers_verdicts():

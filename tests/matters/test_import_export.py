@@ -365,6 +365,38 @@ def test_csv_in_gbk_from_excel(world):
     assert plan.ok and batch.created == 1
 
 
+def test_a_short_csv_row_reads_its_missing_cells_as_empty(world):
+    """Excel and WPS leave a CSV row's trailing empty cells out: those cells read as empty (they
+    used to fail the import with a traceback), and an empty required one is named as such."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MATTER_HEADERS)
+    full = new_row(world.dept_a, 11)
+    last = max(MATTER_HEADERS.index(h) for h in full)
+    writer.writerow([full.get(h, "") for h in MATTER_HEADERS[: last + 1]])  # up to its last filled cell
+    short = new_row(world.dept_a, 12)
+    writer.writerow([short.get(h, "") for h in MATTER_HEADERS[: MATTER_HEADERS.index("事项类型")]])
+    plan, batch = import_file(out.getvalue().encode("utf-8"), "清单.csv", world.users["sysadmin"])
+    assert batch is None
+    found = {(p.row, p.column, p.message) for p in plan.errors}
+    assert {(3, "事项类型", "不能为空。"), (3, "实施主体编码", "不能为空。")} <= found
+    assert {row for row, _, _ in found} == {3}
+    assert plan.rows[0].action == "new" and not plan.rows[0].errors
+
+
+def test_a_cell_value_repeated_on_many_rows_is_reported_on_each(world):
+    """Each column reads a repeated value once per import: a bad one is still an error on every
+    row that has it, and rows sharing a value do not share the list read from it."""
+    rows = [new_row(world.dept_a, n, 事项类型="不存在的类型") for n in (21, 22)]
+    rows += [new_row(world.dept_a, n, 服务对象="自然人、企业法人") for n in (23, 24)]
+    plan, _ = import_file(workbook(rows), "x.xlsx", world.users["sysadmin"])
+    assert [(p.row, p.column) for p in plan.errors] == [(2, "事项类型"), (3, "事项类型")]
+    third, fourth = plan.rows[2].values["service_objects"], plan.rows[3].values["service_objects"]
+    assert third == fourth and third is not fourth
+
+
 # ---- export -------------------------------------------------------------------------------
 
 
